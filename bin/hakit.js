@@ -1,0 +1,13 @@
+#!/usr/bin/env node
+// Entry point: runs the compiled CLI (built by `npm ci` through the `prepare` script).
+import { main } from '../dist/src/cli/main.js';
+
+main(process.argv).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (err) => {
+    process.stderr.write(`hakit: internal error: ${err?.stack ?? err}\n`);
+    process.exitCode = 1;
+  },
+);

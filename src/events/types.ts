@@ -1,0 +1,61 @@
+/**
+ * Core code never prints: it emits these typed events. Renderers (listr2 on a TTY, plain lines, JSON lines)
+ * turn them into output. No event ever carries a secret value: producers mask before emitting.
+ */
+export type HostStatus = 'ok' | 'changed' | 'failed' | 'skipped' | 'unreachable';
+
+export interface HostRecap {
+  ok: number;
+  changed: number;
+  failed: number;
+  skipped: number;
+  unreachable: number;
+}
+
+export type HakitEvent =
+  | { type: 'run.start'; at: number; playbook: string; hosts: string[]; check: boolean }
+  | { type: 'preflight.start'; at: number; hosts: string[] }
+  | { type: 'preflight.host'; at: number; host: string; status: 'ok' | 'unreachable'; message?: string }
+  | { type: 'play.start'; at: number; play: string; hosts: string[] }
+  | { type: 'task.start'; at: number; play: string; task: string; hosts: string[]; handler?: boolean }
+  | {
+      type: 'task.host';
+      at: number;
+      task: string;
+      host: string;
+      status: HostStatus;
+      durationMs: number;
+      /** One-line summary of what changed or why it failed/skipped. */
+      message?: string;
+      /** Unified diff (secrets masked), present with --diff. */
+      diff?: string;
+      /** Planned commands (secrets masked), present in check mode. */
+      plan?: string[];
+      /** For failures: the failing command's result (secrets masked). */
+      error?: { command?: string; exitCode?: number | null; stdout?: string; stderr?: string; message: string };
+    }
+  | { type: 'task.end'; at: number; task: string }
+  | { type: 'play.end'; at: number; play: string }
+  | { type: 'log'; at: number; level: 'info' | 'warn' | 'error'; message: string; host?: string }
+  | { type: 'run.end'; at: number; durationMs: number; recap: Record<string, HostRecap>; exitCode: number };
+
+export type HakitEventType = HakitEvent['type'];
+
+export interface EventSink {
+  emit(event: HakitEvent): void;
+}
+
+/** A sink that fans out to several sinks; also useful in tests to collect events. */
+export class EventBus implements EventSink {
+  private readonly listeners: Array<(e: HakitEvent) => void> = [];
+  on(listener: (e: HakitEvent) => void): () => void {
+    this.listeners.push(listener);
+    return () => {
+      const i = this.listeners.indexOf(listener);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+  emit(event: HakitEvent): void {
+    for (const l of this.listeners) l(event);
+  }
+}

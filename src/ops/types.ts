@@ -1,0 +1,63 @@
+import type { z } from 'zod';
+
+/**
+ * An operation is a pure planner: (args, facts) → steps. Only the executor touches a host.
+ * A non-empty plan means "changed"; an empty one means the host already is as asked.
+ */
+export type Step =
+  | {
+      kind: 'exec';
+      command: string;
+      /** Bytes for stdin (e.g. a file body or a password); never shown. */
+      stdin?: string;
+      /** Exit codes that count as success; default [0]. */
+      okCodes?: number[];
+      /** Text shown instead of the command in plans and logs (when the command carries secrets). */
+      display?: string;
+    }
+  | {
+      kind: 'put';
+      /** Remote path, usually a temp path next to the destination; a later exec step moves it into place. */
+      path: string;
+      content: string | Buffer;
+      mode?: number;
+      display?: string;
+    };
+
+export interface FileDiff {
+  path: string;
+  before: string | null;
+  after: string | null;
+  /** When true the diff body is withheld (a secret file): only "content changed" is shown. */
+  sensitive?: boolean;
+}
+
+export interface Plan {
+  steps: Step[];
+  /** Human summary of what the steps do, e.g. "write /etc/chrony/chrony.conf (mode 0644)". */
+  summary?: string;
+  diffs?: FileDiff[];
+}
+
+/** A request for a fact, resolved by the executor (cached per host per run). */
+export interface FactRequest {
+  fact: string;
+  args?: unknown;
+}
+
+/** The facts an operation asked for, keyed by `factKey(request)`. */
+export type FactValues = ReadonlyMap<string, unknown>;
+
+export function factKey(req: FactRequest): string {
+  return req.args === undefined ? req.fact : `${req.fact}:${JSON.stringify(req.args)}`;
+}
+
+export interface Operation<A = unknown> {
+  name: string;
+  /** Arguments schema; errors surface with the playbook's file:line. */
+  args: z.ZodType<A>;
+  /** Facts the planner needs (can depend on args). */
+  facts(args: A): FactRequest[];
+  /** Pure: never does I/O. */
+  plan(args: A, facts: FactValues): Plan;
+}
