@@ -1,4 +1,5 @@
 export { didYouMean } from './did-you-mean.js';
+export { inventoryJsonSchema, SCHEMA_ID } from './json-schema.js';
 export * from './load.js';
 export * from './model.js';
 export * from './schema.js';

@@ -58,7 +58,7 @@ export function parseInventory(file: string, text: string, opts: LoadOptions = {
     throw new InputError(`${file}: not an inventory`, [
       source.diagnostic([], 'the inventory must be a mapping with cluster, nodes, …'),
     ]);
-  const parsed = inventorySchema.safeParse(data);
+  const parsed = inventorySchema.safeParse(data, { reportInput: true });
   if (!parsed.success) {
     const diags = zodIssuesToDiagnostics(source, parsed.error.issues, (path) =>
       allowedKeysAt(inventorySchema, path, data),

@@ -226,7 +226,7 @@ export const clusterSchema = s({
   })
     .prefault({})
     .describe('Totem timing.'),
-  quorum: quorumSchema.prefault({}),
+  quorum: quorumSchema.prefault({}).describe('Corosync votequorum settings.'),
   authkey: secretRef
     .optional()
     .describe(
@@ -508,7 +508,9 @@ export const pacemakerSchema = s({
     location: z.array(locationSchema).default([]),
     colocation: z.array(colocationSchema).default([]),
     order: z.array(orderSchema).default([]),
-  }).prefault({}),
+  })
+    .prefault({})
+    .describe('Location, colocation and order constraints.'),
 })
   .prefault({})
   .describe('Pacemaker configuration (the CIB).');
@@ -701,7 +703,10 @@ export const keepalivedSchema = s({
 export const inventorySchema = s({
   cluster: clusterSchema,
   defaults: s({ ssh: sshDefaultsSchema.optional() }).prefault({}).describe('Defaults for all nodes.'),
-  nodes: z.array(nodeSchema).min(1, { message: 'needs at least one node' }),
+  nodes: z
+    .array(nodeSchema)
+    .min(1, { message: 'needs at least one node' })
+    .describe('The cluster nodes (hosts hakit manages), in corosync nodeid order.'),
   groups: z
     .record(z.string().regex(/^[a-z][a-z0-9_-]*$/), z.array(nodeName))
     .default({})

@@ -16,8 +16,7 @@ export const secretRef = z
   })
   .describe(
     'Secret reference: `env:NAME` or `file:PATH` (relative to the inventory). Resolved at run time, never printed.',
-  )
-  .meta({ format: 'secret-ref' });
+  );
 
 export type SecretRef = z.infer<typeof secretRef>;
 

@@ -54,6 +54,7 @@ export class YamlSource {
   position(path: readonly PathKey[], opts: { key?: boolean } = {}): { line: number; column: number } {
     let node: unknown = this.doc.contents;
     let offset = rangeStart(node) ?? 0;
+    let parentKey: number | undefined;
     for (let i = 0; i < path.length; i++) {
       const k = path[i]!;
       const last = i === path.length - 1;
@@ -61,7 +62,12 @@ export class YamlSource {
         const pair = node.items.find((p) => isScalar(p.key) && String(p.key.value) === String(k)) as
           | Pair
           | undefined;
-        if (!pair) break;
+        if (!pair) {
+          // The field is absent: point at the key of its parent mapping.
+          if (parentKey !== undefined) offset = parentKey;
+          break;
+        }
+        parentKey = rangeStart(pair.key);
         if (last && opts.key) {
           offset = rangeStart(pair.key) ?? offset;
           break;
@@ -71,6 +77,7 @@ export class YamlSource {
       } else if (isSeq(node) && typeof k === 'number') {
         const item = node.items[k];
         if (item === undefined) break;
+        parentKey = undefined;
         node = item;
         offset = rangeStart(item) ?? offset;
       } else {
@@ -137,6 +144,29 @@ export function zodIssuesToDiagnostics(
       }
       continue;
     }
+    const disc = issue as { discriminator?: string; options?: unknown[]; input?: unknown };
+    if (
+      issue.code === 'invalid_union' &&
+      typeof disc.discriminator === 'string' &&
+      Array.isArray(disc.options)
+    ) {
+      // A discriminated union whose discriminator matched no branch; zod reports it at the discriminator.
+      const values = disc.options.map(String);
+      const given =
+        disc.input && typeof disc.input === 'object'
+          ? (disc.input as Record<string, unknown>)[disc.discriminator]
+          : undefined;
+      const hint = typeof given === 'string' ? didYouMean(given, values) : undefined;
+      const what =
+        given === undefined ? 'is required' : `unknown ${disc.discriminator} ${JSON.stringify(given)}`;
+      out.push(
+        src.diagnostic(
+          path,
+          `${what}: expected one of ${values.join(', ')}${hint ? ` — did you mean "${hint}"?` : ''}`,
+        ),
+      );
+      continue;
+    }
     if (issue.code === 'invalid_union' && issue.errors.length > 0) {
       const inner = closestUnionBranch(issue.errors);
       if (inner) {
@@ -189,6 +219,14 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       const disc = (issue as { note?: string }).note;
       if (disc) return `${issue.message} (${disc})`;
       return issue.message === 'Invalid input' ? 'does not match any allowed form' : issue.message;
+    }
+    case 'too_big':
+    case 'too_small': {
+      if (!/^Too (big|small)/.test(issue.message)) return issue.message;
+      const bound = issue.code === 'too_big' ? issue.maximum : issue.minimum;
+      const word = issue.code === 'too_big' ? 'at most' : 'at least';
+      const unit = issue.origin === 'array' ? ' items' : issue.origin === 'string' ? ' characters' : '';
+      return `must be ${word} ${String(bound)}${unit}`;
     }
     default:
       return issue.message;
