@@ -14,6 +14,13 @@ export type Step =
       okCodes?: number[];
       /** Text shown instead of the command in plans and logs (when the command carries secrets). */
       display?: string;
+      /** Extension: kill the command after this long (bounded waits such as `wait_for`). */
+      timeoutMs?: number;
+      /**
+       * Extension: what the step is for. `validate` marks the check of a rendered file before it replaces the
+       * old one: when it fails the executor should raise a ValidationError (exit 5) instead of a task failure.
+       */
+      purpose?: 'validate';
     }
   | {
       kind: 'put';
@@ -37,6 +44,11 @@ export interface Plan {
   /** Human summary of what the steps do, e.g. "write /etc/chrony/chrony.conf (mode 0644)". */
   summary?: string;
   diffs?: FileDiff[];
+  /**
+   * Extension: the steps only wait or check (e.g. `wait_for`): when they succeed the task is "ok", not
+   * "changed". Absent/false: a non-empty plan means changed.
+   */
+  noChange?: boolean;
 }
 
 /** A request for a fact, resolved by the executor (cached per host per run). */
@@ -58,6 +70,15 @@ export interface Operation<A = unknown> {
   args: z.ZodType<A>;
   /** Facts the planner needs (can depend on args). */
   facts(args: A): FactRequest[];
+  /**
+   * Extension: facts worth gathering only when the run shows diffs (--diff), e.g. the old content of a
+   * file. The planner uses them when present and never requires them.
+   */
+  diffFacts?(args: A): FactRequest[];
   /** Pure: never does I/O. */
   plan(args: A, facts: FactValues): Plan;
 }
+
+/** Any operation, whatever its argument type (what the registry holds). */
+// biome-ignore lint/suspicious/noExplicitAny: a registry holds operations of every argument type
+export type AnyOperation = Operation<any>;
