@@ -4,6 +4,7 @@ import { defineConfig } from 'vitest/config';
 // Integration tests share Docker images and run one file at a time to stay inside 2 cores.
 export default defineConfig({
   test: {
+    reporters: ['default', './test/support/summary-reporter.ts'],
     projects: [
       {
         test: {

@@ -1,8 +1,13 @@
 import type { Command } from 'commander';
+import { registerSchema } from './schema.js';
+import { registerRender } from './render.js';
+import { registerCheck } from './check.js';
 
 /**
- * Each command lives in its own file and exports `register(program)`. Add one line per command here.
+ * Each command lives in its own file and exports `registerX(program)`. Add one line per command here.
  */
-export function registerCommands(_program: Command): void {
-  // e.g. registerRender(program);
+export function registerCommands(program: Command): void {
+  registerSchema(program);
+  registerRender(program);
+  registerCheck(program);
 }

@@ -1,0 +1,6 @@
+export { CIB_SCHEMA, cibView, xmlId } from './cib.js';
+export * from './context.js';
+export * from './handlebars-env.js';
+export * from './layout.js';
+export { renderNodeFiles, TemplateSet, templatesDir } from './render.js';
+export * from './types.js';

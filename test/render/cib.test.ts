@@ -1,0 +1,58 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseInventory } from '../../src/inventory/load.js';
+import { cibView, xmlId } from '../../src/render/cib.js';
+
+const base = readFileSync('inventories/sandbox.yaml', 'utf8');
+const load = (text: string) => parseInventory('inline.yaml', text).inventory;
+
+describe('CIB view', () => {
+  it('adds a default monitor when a resource lists only other operations, keeps given ones', () => {
+    const text = base.replace(
+      '      cidr_netmask: 24\n',
+      '      cidr_netmask: 24\n      ops:\n        - { name: start, timeout: 30s }\n',
+    );
+    const vip = cibView(load(text)).resources.find((r) => r.primitive?.id === 'vip')!.primitive!;
+    expect(vip.ops.map((o) => `${o.id} ${o.name} ${o.interval} ${o.timeout}`)).toEqual([
+      'vip-start-interval-0s start 0s 30s',
+      'vip-monitor-interval-10s monitor 10s 20s',
+    ]);
+  });
+
+  it('wraps a drbd resource in a promotable clone sized to its members, with notify', () => {
+    const view = cibView(load(readFileSync('inventories/staging.example.yaml', 'utf8')));
+    const clone = view.resources.find((r) => r.clone?.id === 'data-clone')!.clone!;
+    const meta = Object.fromEntries(clone.meta!.pairs.map((p) => [p.name, p.value]));
+    expect(meta).toEqual({
+      promotable: 'true',
+      'promoted-max': '1',
+      'promoted-node-max': '1',
+      'clone-max': '2',
+      'clone-node-max': '1',
+      notify: 'true',
+    });
+    expect(clone.primitive!.ops.map((o) => o.role)).toEqual(['Promoted', 'Unpromoted']);
+  });
+
+  it('stonith devices carry pcmk_host_list and pcmk_host_map; secret params are marked', () => {
+    const view = cibView(load(readFileSync('inventories/production.example.yaml', 'utf8')));
+    const pdu = view.stonith.find((s) => s.id === 'fence-pdu')!;
+    const pairs = Object.fromEntries(pdu.params!.pairs.map((p) => [p.name, p]));
+    expect(pairs.pcmk_host_list!.value).toBe('db1 db2 db3 fs1 fs2');
+    expect(pairs.pcmk_host_map!.value).toBe('db1:1;db2:2;db3:3;fs1:4;fs2:5');
+    expect(pairs.community!.is_secret).toBe(true);
+    expect(pairs.ip!.is_secret).toBe(false);
+  });
+
+  it('derived ids are unique and valid XML ids', () => {
+    const view = cibView(load(readFileSync('inventories/production.example.yaml', 'utf8')));
+    const json = JSON.stringify(view);
+    const ids = [...json.matchAll(/"id":"([^"]+)"/g)].map((m) => m[1]!);
+    // node ids are numbers (corosync nodeids); everything else must be an XML ID
+    const xmlIds = ids.filter((i) => !/^\d+$/.test(i));
+    expect(new Set(xmlIds).size).toBe(xmlIds.length);
+    for (const i of xmlIds) expect(i).toMatch(/^[A-Za-z_][A-Za-z0-9_.-]*$/);
+    expect(xmlId('+INFINITY')).toBe('INFINITY');
+    expect(xmlId('9abc')).toBe('_9abc');
+  });
+});
