@@ -24,6 +24,8 @@ export interface ExecResult {
 export interface Connector {
   /** Inventory node name. */
   readonly host: string;
+  /** The user commands and file transfers run as before become (SshConnector: the SSH login user). */
+  readonly loginUser?: string;
   /** Open the connection (idempotent). Throws UnreachableError / HostKeyError. */
   connect(): Promise<void>;
   /** Run one shell command (`sh -c` semantics) on a channel of the shared connection. */
