@@ -1,0 +1,114 @@
+import { readFile } from 'node:fs/promises';
+import { HakitError, InputError } from '../errors/index.js';
+import { docker, isNotFound } from './docker.js';
+import { parseKnownHosts } from './keys.js';
+import { waitForSsh } from './ssh-probe.js';
+import type { Sandbox, SandboxNode } from './types.js';
+
+/**
+ * Faults for failover drills. Each is a real action on the node's container or its network attachment,
+ * done from outside the node (the node cannot undo it).
+ */
+
+function findNode(sb: Sandbox, node: string): SandboxNode {
+  const n = sb.nodes.find((x) => x.name === node || x.containerName === node);
+  if (!n)
+    throw new InputError(
+      `sandbox '${sb.name}' has no node '${node}' (nodes: ${sb.nodes.map((x) => x.name).join(', ')})`,
+    );
+  return n;
+}
+
+async function container(sb: Sandbox, node: string) {
+  const n = findNode(sb, node);
+  const d = await docker();
+  return { n, c: d.getContainer(n.containerId), d };
+}
+
+/** Power cut: `docker kill -s KILL` (the container stays, stopped). */
+export async function crashNode(sb: Sandbox, node: string): Promise<void> {
+  const { c } = await container(sb, node);
+  const info = await c.inspect();
+  if (info.State.Paused) await c.unpause();
+  if (info.State.Running) await c.kill({ signal: 'SIGKILL' });
+}
+
+/**
+ * Boots the node again (after a crash; a running node is killed first, like a hard reset) and waits,
+ * bounded, until sshd answers with the node's known host key.
+ */
+export async function restartNode(
+  sb: Sandbox,
+  node: string,
+  opts: { timeoutMs?: number } = {},
+): Promise<void> {
+  const { n, c } = await container(sb, node);
+  let info = await c.inspect();
+  if (info.State.Paused) await c.unpause();
+  info = await c.inspect();
+  if (info.State.Running) await c.kill({ signal: 'SIGKILL' });
+  await waitForState(c, false);
+  await c.start();
+  await waitForNodeSsh(sb, n, opts.timeoutMs ?? 120_000);
+}
+
+/** Freezes every process of the node (cgroup freezer, `docker pause`): a hung host. */
+export async function freezeNode(sb: Sandbox, node: string): Promise<void> {
+  const { c } = await container(sb, node);
+  const info = await c.inspect();
+  if (!info.State.Running)
+    throw new HakitError(`${node}: cannot freeze a node that is not running`, { code: 'E_SANDBOX_FAULT' });
+  if (!info.State.Paused) await c.pause();
+}
+
+/** Undoes freezeNode. */
+export async function thawNode(sb: Sandbox, node: string): Promise<void> {
+  const { c } = await container(sb, node);
+  const info = await c.inspect();
+  if (info.State.Paused) await c.unpause();
+}
+
+/** Cuts the node off the sandbox network (`docker network disconnect`): no peer and no client reaches it. */
+export async function isolateNode(sb: Sandbox, node: string): Promise<void> {
+  const { n, d } = await container(sb, node);
+  try {
+    await d.getNetwork(sb.network.name).disconnect({ Container: n.containerId, Force: true });
+  } catch (err) {
+    // Already disconnected: isolating twice is fine.
+    if (!isNotFound(err) && !/is not connected/.test(String(err))) throw err;
+  }
+}
+
+/** Reconnects an isolated node with its own address (and its name as DNS alias). */
+export async function healNode(sb: Sandbox, node: string): Promise<void> {
+  const { n, c, d } = await container(sb, node);
+  const info = await c.inspect();
+  if (info.NetworkSettings.Networks[sb.network.name]) return;
+  await d.getNetwork(sb.network.name).connect({
+    Container: n.containerId,
+    EndpointConfig: { IPAMConfig: { IPv4Address: n.address }, Aliases: [n.name] },
+  });
+}
+
+async function waitForState(c: Awaited<ReturnType<typeof container>>['c'], running: boolean): Promise<void> {
+  for (let i = 0; i < 100; i++) {
+    const info = await c.inspect();
+    if (info.State.Running === running) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new HakitError(`container ${c.id} did not ${running ? 'start' : 'stop'}`, {
+    code: 'E_SANDBOX_FAULT',
+  });
+}
+
+/** Waits (bounded) until the node answers SSH with its recorded host key and the sandbox key. */
+export async function waitForNodeSsh(sb: Sandbox, n: SandboxNode, timeoutMs = 120_000): Promise<void> {
+  const known = parseKnownHosts(await readFile(sb.knownHostsPath, 'utf8'));
+  const hostKey = known.get(n.address);
+  if (!hostKey)
+    throw new HakitError(`${n.name}: no host key for ${n.address} in ${sb.knownHostsPath}`, {
+      code: 'E_SANDBOX_FAULT',
+    });
+  const privateKey = await readFile(sb.keyPath, 'utf8');
+  await waitForSsh({ address: n.address, hostKey, privateKey }, { timeoutMs });
+}

@@ -1,0 +1,35 @@
+export { sandboxDown } from './down.js';
+export {
+  crashNode,
+  freezeNode,
+  healNode,
+  isolateNode,
+  restartNode,
+  thawNode,
+  waitForNodeSsh,
+} from './faults.js';
+export { ensureImages, type ImageOptions, type SandboxImages, sandboxRecipes } from './images.js';
+export { type FencingEndpoint, inventoryObject, renderInventory } from './inventory.js';
+export {
+  containerName,
+  DEFAULT_NODES,
+  DEFAULT_SANDBOX,
+  LABEL_NODE,
+  LABEL_SANDBOX,
+  MAX_NODES,
+  networkName,
+  sandboxDir,
+} from './names.js';
+export { type ImageRecipe, recipeHash, recipeTag } from './recipe.js';
+export { loadSandbox } from './state.js';
+export { listSandboxes, sandboxStatus } from './status.js';
+export { chooseSubnet, planSubnet } from './subnet.js';
+export type {
+  NodeState,
+  Sandbox,
+  SandboxNode,
+  SandboxNodeStatus,
+  SandboxStatus,
+  SandboxUpOptions,
+} from './types.js';
+export { sandboxUp } from './up.js';

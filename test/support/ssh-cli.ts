@@ -1,0 +1,46 @@
+import { execFile } from 'node:child_process';
+import type { Sandbox } from '../../src/sandbox/index.js';
+
+export interface CliResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `command` on a sandbox node with the OpenSSH client, the sandbox key and its known_hosts with
+ * StrictHostKeyChecking=yes: a wrong host key fails the login. Bounded by ConnectTimeout and `timeoutMs`.
+ */
+export function sshCli(
+  sb: Sandbox,
+  node: string,
+  command: string,
+  opts: { user?: string; knownHostsPath?: string; timeoutMs?: number } = {},
+): Promise<CliResult> {
+  const n = sb.nodes.find((x) => x.name === node);
+  if (!n) throw new Error(`no node ${node} in sandbox ${sb.name}`);
+  const args = [
+    '-i',
+    sb.keyPath,
+    '-o',
+    'IdentitiesOnly=yes',
+    '-o',
+    `UserKnownHostsFile=${opts.knownHostsPath ?? sb.knownHostsPath}`,
+    '-o',
+    'GlobalKnownHostsFile=/dev/null',
+    '-o',
+    'StrictHostKeyChecking=yes',
+    '-o',
+    'BatchMode=yes',
+    '-o',
+    'ConnectTimeout=5',
+    `${opts.user ?? 'root'}@${n.address}`,
+    command,
+  ];
+  return new Promise((resolve) => {
+    execFile('ssh', args, { timeout: opts.timeoutMs ?? 30_000 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 255) : 0;
+      resolve({ code, stdout: stdout.toString(), stderr: stderr.toString() });
+    });
+  });
+}
