@@ -24,6 +24,8 @@ export type HakitEvent =
       task: string;
       host: string;
       status: HostStatus;
+      /** A failure that `ignore_errors` let pass: counted as ok in the recap. */
+      ignored?: boolean;
       durationMs: number;
       /** One-line summary of what changed or why it failed/skipped. */
       message?: string;

@@ -1,15 +1,19 @@
 import type { Command } from 'commander';
-import { registerSchema } from './schema.js';
-import { registerRender } from './render.js';
+import { registerBootstrap } from './bootstrap.js';
 import { registerCheck } from './check.js';
+import { registerRender } from './render.js';
+import { registerRun } from './run.js';
 import { registerSandbox } from './sandbox.js';
+import { registerSchema } from './schema.js';
 
 /**
  * Each command lives in its own file and exports `registerX(program)`. Add one line per command here.
  */
 export function registerCommands(program: Command): void {
   registerSchema(program);
+  registerSandbox(program);
+  registerRun(program);
+  registerBootstrap(program);
   registerRender(program);
   registerCheck(program);
-  registerSandbox(program);
 }

@@ -1,0 +1,308 @@
+import { HostKeyError, InputError, UnreachableError } from '../errors/index.js';
+import type { HakitEvent, HostRecap } from '../events/types.js';
+import { resolveHosts, serialBatches, tagsSelected } from '../playbook/hosts.js';
+import { ArgRenderer } from '../playbook/template.js';
+import type { Task } from '../playbook/types.js';
+import { HostFactCache } from './fact-cache.js';
+import { mapLimit } from './limit.js';
+import { maskDeep } from './mask.js';
+import { type HostState, runTaskOnHost, type TaskHostOutcome } from './task.js';
+import type { RunOptions, RunResult } from './types.js';
+
+type Emit = (e: HakitEvent) => void;
+
+/**
+ * Runs a playbook: preflight (connect + base facts on every targeted host, nothing changes yet), then each
+ * play's tasks in order, each task on all its hosts in parallel (at most `forks`), the next task starting only
+ * when the previous one finished on every host. Never throws for host problems: they are in the result.
+ * Throws InputError for bad host patterns / --limit.
+ */
+export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
+  const t0 = Date.now();
+  const emit: Emit = (e) => opts.events.emit(maskDeep(opts.masker, e));
+  const { playbook } = opts;
+  const limit = opts.limit?.length ? new Set(resolveHosts(opts.limit, opts.hosts)) : undefined;
+  const playHosts = playbook.plays.map((p) =>
+    resolveHosts(p.hosts, opts.hosts, p.where).filter((h) => !limit || limit.has(h)),
+  );
+  const targeted = opts.hosts.nodes.map((n) => n.name).filter((n) => playHosts.some((hs) => hs.includes(n)));
+  if (targeted.length === 0) {
+    throw new InputError(
+      limit
+        ? `--limit ${opts.limit?.join(',')} matches no host of the playbook`
+        : 'the playbook targets no host',
+    );
+  }
+
+  const recap: Record<string, HostRecap> = {};
+  for (const h of targeted) recap[h] = { ok: 0, changed: 0, failed: 0, skipped: 0, unreachable: 0 };
+  const states = new Map<string, HostState>();
+  for (const name of targeted) {
+    const node = opts.hosts.nodes.find((n) => n.name === name);
+    if (!node) continue;
+    const connector = opts.connector(name);
+    const facts = new HostFactCache(connector, opts.facts);
+    facts.baseRequests = opts.baseFacts ?? [];
+    states.set(name, { name, node, connector, facts, registered: {}, failed: false, unreachable: false });
+  }
+  const forks = Math.max(1, opts.forks ?? targeted.length);
+  const finish = (exitCode: number, interrupted: boolean): RunResult => {
+    const durationMs = Date.now() - t0;
+    emit({ type: 'run.end', at: Date.now(), durationMs, recap, exitCode });
+    return { exitCode, recap, durationMs, interrupted };
+  };
+
+  emit({
+    type: 'run.start',
+    at: Date.now(),
+    playbook: playbook.file,
+    hosts: targeted,
+    check: opts.check ?? false,
+  });
+
+  // ── Preflight: reach every host and gather the base facts before anything changes.
+  emit({ type: 'preflight.start', at: Date.now(), hosts: targeted });
+  const pre = await mapLimit(targeted, forks, async (name) => {
+    const st = states.get(name) as HostState;
+    try {
+      await st.connector.connect();
+      if (st.facts.baseRequests.length) {
+        await st.facts.get(
+          st.facts.baseRequests,
+          opts.commandTimeoutMs ? { timeoutMs: opts.commandTimeoutMs } : {},
+        );
+      }
+      emit({ type: 'preflight.host', at: Date.now(), host: name, status: 'ok' });
+      return { name, ok: true as const };
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      const reach = err instanceof UnreachableError || err instanceof HostKeyError;
+      emit({ type: 'preflight.host', at: Date.now(), host: name, status: 'unreachable', message });
+      return { name, ok: false as const, reach, message };
+    }
+  });
+  let fatalPreflight: 3 | 4 | undefined;
+  for (const r of pre) {
+    if (r.ok) continue;
+    const st = states.get(r.name) as HostState;
+    const rc = recap[r.name] as HostRecap;
+    if (!r.reach) {
+      rc.failed++;
+      st.failed = true;
+      fatalPreflight = 4;
+      continue;
+    }
+    rc.unreachable++;
+    st.unreachable = true;
+    const tolerated = playbook.plays.every((p, i) => !playHosts[i]?.includes(r.name) || p.ignoreUnreachable);
+    if (!tolerated) fatalPreflight ??= 3;
+  }
+  if (opts.signal?.aborted) {
+    emit({
+      type: 'log',
+      at: Date.now(),
+      level: 'warn',
+      message: 'interrupted during preflight: nothing was changed',
+    });
+    return finish(130, true);
+  }
+  if (fatalPreflight !== undefined) {
+    emit({
+      type: 'log',
+      at: Date.now(),
+      level: 'error',
+      message: 'preflight failed: nothing was changed on any host',
+    });
+    return finish(fatalPreflight, false);
+  }
+  const renderer = new ArgRenderer(opts.templates);
+  const baseVars = opts.vars ?? {};
+  let stopRun = false;
+  let validationFailed = false;
+  let interrupted = false;
+  const aborted = () => {
+    if (opts.signal?.aborted && !interrupted) {
+      interrupted = true;
+      emit({
+        type: 'log',
+        at: Date.now(),
+        level: 'warn',
+        message: 'interrupted: no new work starts; running commands finish',
+      });
+    }
+    return interrupted;
+  };
+
+  const count = (host: string, o: TaskHostOutcome) => {
+    const rc = recap[host] as HostRecap;
+    if (o.status === 'unreachable') rc.unreachable++;
+    else if (o.status === 'failed' && !o.ignored) rc.failed++;
+    else if (o.status === 'skipped') rc.skipped++;
+    else {
+      rc.ok++;
+      if (o.status === 'changed') rc.changed++;
+    }
+  };
+
+  for (const [pi, play] of playbook.plays.entries()) {
+    if (stopRun || aborted()) break;
+    const hosts = (playHosts[pi] ?? []).filter((h) => {
+      const st = states.get(h);
+      return st && !st.unreachable && !st.failed;
+    });
+    emit({ type: 'play.start', at: Date.now(), play: play.name, hosts });
+    const playVars = new Map<string, Record<string, unknown>>();
+    const notified = new Map<string, Set<string>>();
+    const scopeOf = (st: HostState): Record<string, unknown> => {
+      const facts = st.facts.byName();
+      const builtins = {
+        ...baseVars,
+        ...(opts.hostVars ? opts.hostVars(st.name, facts) : {}),
+        host: st.name,
+        inventory_hostname: st.name,
+        node: st.node,
+        check_mode: opts.check ?? false,
+      };
+      let pv = playVars.get(st.name);
+      if (!pv) {
+        pv = {};
+        for (const [k, v] of Object.entries(play.vars)) pv[k] = renderer.render(v, { ...builtins, ...pv });
+        playVars.set(st.name, pv);
+      }
+      return { ...builtins, facts, ...pv, ...st.registered };
+    };
+
+    const runTask = async (task: Task, hostsOfTask: string[], handler: boolean): Promise<void> => {
+      const live = hostsOfTask.filter((h) => {
+        const st = states.get(h) as HostState;
+        return !st.failed && !st.unreachable;
+      });
+      if (live.length === 0) return;
+      const runOn = task.runOnce ? live.slice(0, 1) : live;
+      emit({
+        type: 'task.start',
+        at: Date.now(),
+        play: play.name,
+        task: task.name,
+        hosts: runOn,
+        ...(handler ? { handler } : {}),
+      });
+      const outcomes = await mapLimit(runOn, forks, async (h) => {
+        const st = states.get(h) as HostState;
+        if (aborted()) {
+          return { host: h, o: null };
+        }
+        const started = Date.now();
+        let o: TaskHostOutcome;
+        try {
+          o = await runTaskOnHost(task, st, { opts, renderer, play, scope: scopeOf(st) });
+        } catch (err) {
+          const message = err instanceof Error ? err.message : String(err);
+          o = { status: 'failed', message, error: { message }, result: { failed: true } };
+        }
+        emit(hostEvent(task, h, o, Date.now() - started, opts));
+        return { host: h, o };
+      });
+      let anyFailed = false;
+      for (const { o } of outcomes) if (o?.validation && !o.ignored) validationFailed = true;
+      for (const { host, o } of outcomes) {
+        if (!o) continue;
+        const targets = task.runOnce ? live : [host];
+        for (const t of targets) {
+          const st = states.get(t) as HostState;
+          if (t === host) count(t, o);
+          if (task.register) st.registered[task.register] = o.result;
+          if (o.status === 'unreachable' && t === host) st.unreachable = true;
+          if (o.status === 'failed' && !o.ignored && t === host) {
+            st.failed = true;
+            anyFailed = true;
+          }
+          if (o.status === 'changed' && task.notify.length) {
+            for (const n of task.notify) {
+              const set = notified.get(n) ?? new Set<string>();
+              set.add(t);
+              notified.set(n, set);
+            }
+          }
+        }
+      }
+      emit({ type: 'task.end', at: Date.now(), task: task.name });
+      if (anyFailed && play.anyErrorsFatal) {
+        stopRun = true;
+        emit({
+          type: 'log',
+          at: Date.now(),
+          level: 'error',
+          message: `any_errors_fatal: stopping after "${task.name}"`,
+        });
+      }
+    };
+
+    const flushHandlers = async (batch: string[]): Promise<void> => {
+      for (const h of play.handlers) {
+        if (stopRun || aborted()) return;
+        const names = [h.name, ...h.listen];
+        const hs = batch.filter((host) => names.some((n) => notified.get(n)?.has(host)));
+        for (const n of names) for (const host of hs) notified.get(n)?.delete(host);
+        if (hs.length > 0) await runTask(h, hs, true);
+      }
+    };
+
+    for (const batch of serialBatches(hosts, play.serial)) {
+      for (const task of play.tasks) {
+        if (stopRun || aborted()) break;
+        if (task.op === 'meta') {
+          if (task.args === 'flush_handlers') await flushHandlers(batch);
+          continue;
+        }
+        if (!tagsSelected(task.tags, opts.tags ?? [], opts.skipTags ?? [])) continue;
+        await runTask(task, batch, false);
+      }
+      if (!stopRun && !aborted()) await flushHandlers(batch);
+      if (stopRun || aborted()) break;
+    }
+    emit({ type: 'play.end', at: Date.now(), play: play.name });
+  }
+
+  const failed = Object.values(recap).some((r) => r.failed > 0);
+  const unreachable = [...states.values()].some(
+    (s) =>
+      s.unreachable && playbook.plays.some((p, i) => playHosts[i]?.includes(s.name) && !p.ignoreUnreachable),
+  );
+  const exitCode = interrupted ? 130 : validationFailed ? 5 : failed ? 4 : unreachable ? 3 : 0;
+  return finish(exitCode, interrupted);
+}
+
+function hostEvent(
+  task: Task,
+  host: string,
+  o: TaskHostOutcome,
+  durationMs: number,
+  opts: RunOptions,
+): HakitEvent {
+  const diff = opts.showDiff && o.diffs?.length ? renderDiffs(o.diffs, opts) : undefined;
+  return {
+    type: 'task.host',
+    at: Date.now(),
+    task: task.name,
+    host,
+    status: o.status,
+    ...(o.ignored ? { ignored: true } : {}),
+    durationMs,
+    ...(o.message ? { message: o.message } : {}),
+    ...(diff ? { diff } : {}),
+    ...(o.plan ? { plan: o.plan } : {}),
+    ...(o.error ? { error: o.error } : {}),
+  };
+}
+
+function renderDiffs(diffs: NonNullable<TaskHostOutcome['diffs']>, opts: RunOptions): string {
+  return diffs
+    .map((d) => {
+      if (d.sensitive)
+        return `--- ${d.path}\n+++ ${d.path}\n@@ content changed (sensitive: diff withheld) @@\n`;
+      if (opts.diff) return opts.diff(d);
+      return `--- ${d.path}\n+++ ${d.path}\n@@ content changed @@\n`;
+    })
+    .join('');
+}

@@ -1,0 +1,261 @@
+import { readFile } from 'node:fs/promises';
+import { isAbsolute, join } from 'node:path';
+import type { Connector } from '../connect/types.js';
+import { HakitError, HostKeyError, UnreachableError } from '../errors/index.js';
+import type { HostStatus } from '../events/types.js';
+import type { Operation } from '../ops/types.js';
+import { ExprError, evalCondition } from '../playbook/expr.js';
+import type { TargetNode } from '../playbook/hosts.js';
+import type { ArgRenderer } from '../playbook/template.js';
+import type { Play, SourceRef, Task } from '../playbook/types.js';
+import type { HostFactCache } from './fact-cache.js';
+import { type OpOutcome, runOperation } from './run-op.js';
+import type { RunOptions } from './types.js';
+
+/** Per-host state for the whole run. */
+export interface HostState {
+  name: string;
+  node: TargetNode;
+  connector: Connector;
+  facts: HostFactCache;
+  /** `register`ed results, visible as variables in later tasks. */
+  registered: Record<string, unknown>;
+  /** A task failed here (not ignored): the host runs nothing more. */
+  failed: boolean;
+  unreachable: boolean;
+}
+
+/** What one task did on one host (before masking). */
+export interface TaskHostOutcome {
+  status: HostStatus;
+  ignored?: boolean;
+  /** The failure was a rejected rendered file (a validate step): the run exits 5. */
+  validation?: boolean;
+  message?: string;
+  plan?: string[];
+  diffs?: OpOutcome['diffs'];
+  error?: OpOutcome['error'];
+  /** The value `register` stores. */
+  result: Record<string, unknown>;
+}
+
+export interface TaskContext {
+  opts: RunOptions;
+  renderer: ArgRenderer;
+  play: Play;
+  /** The host's variables for this play (inventory vars, play vars, registered results, facts). */
+  scope: Record<string, unknown>;
+}
+
+const NO_ITEM = Symbol('no-item');
+
+/**
+ * Runs one task on one host: `when` (per loop item) → templated args → operation → changed_when/failed_when →
+ * register. Never throws: problems become a failed (or unreachable) outcome.
+ */
+export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskContext): Promise<TaskHostOutcome> {
+  try {
+    const scope = { ...ctx.scope, ...renderTaskVars(task, ctx) };
+    const items = resolveLoop(task, scope, ctx);
+    const results: Array<Record<string, unknown>> = [];
+    const outcomes: OpOutcome[] = [];
+    let lastOutcome: OpOutcome | undefined;
+    let anyRan = false;
+    for (const item of items) {
+      const s = item === NO_ITEM ? scope : { ...scope, [task.loopVar]: item };
+      if (!task.when.every((w) => evalCondition(w, s))) {
+        results.push({ skipped: true, changed: false, failed: false, ...(item === NO_ITEM ? {} : { item }) });
+        continue;
+      }
+      anyRan = true;
+      const outcome = await invoke(task, s, host, ctx);
+      lastOutcome = outcome;
+      outcomes.push(outcome);
+      results.push({ ...toResult(outcome), ...(item === NO_ITEM ? {} : { item }) });
+      if (
+        outcome.failed &&
+        !task.ignoreErrors &&
+        task.failedWhen === undefined &&
+        !outcome.conditions?.failedWhen
+      )
+        break;
+    }
+    if (!anyRan) {
+      const message = items.length === 0 ? 'no loop items' : 'condition false';
+      return { status: 'skipped', message, result: { skipped: true, changed: false, failed: false } };
+    }
+    const result: Record<string, unknown> =
+      task.loop === undefined
+        ? (results[0] as Record<string, unknown>)
+        : {
+            changed: results.some((r) => r.changed === true),
+            failed: results.some((r) => r.failed === true),
+            skipped: false,
+            results,
+          };
+    const condScope = { ...scope, result, ...(task.register ? { [task.register]: result } : {}) };
+    // changed_when/failed_when: task keywords, or (for command/shell) the same keys inside the op's arguments.
+    const failedWhen = task.failedWhen ?? lastOutcome?.conditions?.failedWhen;
+    const changedWhen = task.changedWhen ?? lastOutcome?.conditions?.changedWhen;
+    if (failedWhen !== undefined) result.failed = evalCondition(failedWhen, condScope);
+    if (changedWhen !== undefined && !(ctx.opts.check && task.checkMode !== false))
+      result.changed = evalCondition(changedWhen, condScope);
+    const failed = result.failed === true;
+    const changed = result.changed === true;
+    const failingError =
+      lastOutcome?.error ?? (failed ? { message: `failed_when is true: ${String(failedWhen)}` } : undefined);
+    const out: TaskHostOutcome = {
+      status: failed ? 'failed' : changed ? 'changed' : 'ok',
+      result,
+      ...(lastOutcome?.summary ? { message: lastOutcome.summary } : {}),
+      ...(outcomes.some((o) => o.diffs?.length) ? { diffs: outcomes.flatMap((o) => o.diffs ?? []) } : {}),
+      ...(ctx.opts.check && outcomes.some((o) => o.plan?.length)
+        ? { plan: outcomes.flatMap((o) => o.plan ?? []) }
+        : {}),
+      ...(failed && failingError ? { error: failingError } : {}),
+    };
+    if (failed && task.ignoreErrors) out.ignored = true;
+    if (failed && outcomes.some((o) => o.validation)) out.validation = true;
+    return out;
+  } catch (err) {
+    if (err instanceof UnreachableError || err instanceof HostKeyError) {
+      return {
+        status: 'unreachable',
+        message: err.message,
+        error: { message: err.message },
+        result: { unreachable: true },
+      };
+    }
+    const message = describeError(err, task.where);
+    const out: TaskHostOutcome = {
+      status: 'failed',
+      message,
+      error: { message },
+      result: { failed: true, msg: message },
+    };
+    if (task.ignoreErrors) out.ignored = true;
+    return out;
+  }
+}
+
+function toResult(o: OpOutcome): Record<string, unknown> {
+  return {
+    changed: o.changed,
+    failed: o.failed,
+    skipped: false,
+    ...(o.rc !== undefined ? { rc: o.rc } : {}),
+    ...(o.stdout !== undefined
+      ? { stdout: o.stdout, stdout_lines: o.stdout.split('\n').filter((l) => l !== '') }
+      : {}),
+    ...(o.stderr !== undefined ? { stderr: o.stderr } : {}),
+    ...(o.summary ? { msg: o.summary } : {}),
+  };
+}
+
+function renderTaskVars(task: Task, ctx: TaskContext): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(task.vars)) out[k] = ctx.renderer.render(v, { ...ctx.scope, ...out });
+  return out;
+}
+
+function resolveLoop(
+  task: Task,
+  scope: Record<string, unknown>,
+  ctx: TaskContext,
+): Array<unknown | typeof NO_ITEM> {
+  if (task.loop === undefined) return [NO_ITEM];
+  const v = ctx.renderer.render(task.loop, scope);
+  if (!Array.isArray(v))
+    throw new HakitError(`loop must be a list, got ${v === null ? 'null' : typeof v}`, { code: 'E_LOOP' });
+  return v;
+}
+
+async function invoke(
+  task: Task,
+  scope: Record<string, unknown>,
+  host: HostState,
+  ctx: TaskContext,
+): Promise<OpOutcome> {
+  const rendered = ctx.renderer.render(task.args, scope);
+  let opName = task.op;
+  let rawArgs = rendered;
+  if (task.op === 'template') ({ opName, rawArgs } = await prepareTemplate(rendered, scope, ctx));
+  const op = ctx.opts.ops.get(opName) as Operation<unknown> | undefined;
+  if (!op) throw new HakitError(`unknown operation "${opName}"`, { code: 'E_OP' });
+  const parsed = op.args.safeParse(rawArgs);
+  if (!parsed.success) {
+    const issues = parsed.error.issues
+      .map((i) => `${[task.op, ...i.path.map(String)].join('.')}: ${i.message}`)
+      .join('; ');
+    throw new HakitError(`invalid arguments: ${issues}`, { code: 'E_ARGS' });
+  }
+  const become = task.become ?? ctx.play.become;
+  const conditions = pickConditions(parsed.data);
+  const outcome = await runOperation(op, parsed.data, {
+    connector: host.connector,
+    facts: host.facts,
+    check: (ctx.opts.check ?? false) && task.checkMode !== false,
+    diff: ctx.opts.showDiff ?? false,
+    ...(become !== undefined ? { become } : {}),
+    ...(ctx.opts.commandTimeoutMs ? { commandTimeoutMs: ctx.opts.commandTimeoutMs } : {}),
+  });
+  return conditions ? { ...outcome, conditions } : outcome;
+}
+
+function pickConditions(args: unknown): OpOutcome['conditions'] {
+  if (args === null || typeof args !== 'object') return undefined;
+  const a = args as { changed_when?: unknown; failed_when?: unknown };
+  const ok = (v: unknown): v is string | boolean => typeof v === 'string' || typeof v === 'boolean';
+  if (!ok(a.changed_when) && !ok(a.failed_when)) return undefined;
+  return {
+    ...(ok(a.changed_when) ? { changedWhen: a.changed_when } : {}),
+    ...(ok(a.failed_when) ? { failedWhen: a.failed_when } : {}),
+  };
+}
+
+/**
+ * `template: {src, dest, context?, ...}` reads `src` from the templates directories, renders it (with the host's
+ * variables, or with `context` when given, e.g. `context: "{{ views.chrony }}"`) and hands
+ * `{dest, content, ...rest}` to the registered `template` operation (an atomic file write).
+ * Without `src`, the arguments go to the operation unchanged (`content` given inline).
+ */
+async function prepareTemplate(
+  args: unknown,
+  scope: Record<string, unknown>,
+  ctx: TaskContext,
+): Promise<{ opName: string; rawArgs: unknown }> {
+  if (args === null || typeof args !== 'object' || Array.isArray(args) || !('src' in args))
+    return { opName: 'template', rawArgs: args };
+  const { src, context, ...rest } = args as Record<string, unknown>;
+  if (typeof src !== 'string' || src === '')
+    throw new HakitError('template: src must be a file name', { code: 'E_ARGS' });
+  if (context !== undefined && (context === null || typeof context !== 'object'))
+    throw new HakitError('template: context must be a mapping (e.g. "{{ views.chrony }}")', {
+      code: 'E_ARGS',
+    });
+  const dirs = ctx.opts.templatesDirs ?? ['templates'];
+  const candidates = isAbsolute(src) ? [src] : dirs.map((d) => join(d, src));
+  let source: string | undefined;
+  for (const file of candidates) {
+    try {
+      source = await readFile(file, 'utf8');
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
+    }
+  }
+  if (source === undefined)
+    throw new HakitError(`template: ${src} not found in ${dirs.join(', ')}`, { code: 'E_TEMPLATE' });
+  const content = ctx.renderer.text(source, (context as Record<string, unknown> | undefined) ?? scope);
+  return { opName: 'template', rawArgs: { ...rest, content } };
+}
+
+function describeError(err: unknown, where: SourceRef): string {
+  const at = `${where.file}:${where.line}:${where.column}`;
+  if (err instanceof ExprError) return `${at}: expression error: ${err.message}`;
+  if (err instanceof HakitError && ['E_ARGS', 'E_LOOP', 'E_OP', 'E_TEMPLATE'].includes(err.code))
+    return `${at}: ${err.message}`;
+  if (err instanceof Error && err.name === 'TemplateError') return `${at}: template error: ${err.message}`;
+  if (err instanceof Error) return err.message;
+  return String(err);
+}
