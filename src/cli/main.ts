@@ -34,6 +34,8 @@ export function reportError(err: unknown): number {
     process.stderr.write(`hakit: ${err.message}\n`);
     return err.exitCode;
   }
-  process.stderr.write(`hakit: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `hakit: internal error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   return 1;
 }

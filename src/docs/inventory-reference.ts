@@ -51,7 +51,8 @@ export function inventoryReference(root: JsonSchema): string {
     const obj = asObject(sec.schema);
     if (!obj) continue;
     lines.push(`## \`${sec.path}\``, '');
-    if (sec.schema.description || obj.description) lines.push((sec.schema.description ?? obj.description)!, '');
+    if (sec.schema.description || obj.description)
+      lines.push((sec.schema.description ?? obj.description)!, '');
     lines.push('| key | type | required | default | description |', '|---|---|---|---|---|');
     for (const [key, child] of Object.entries(obj.properties ?? {})) {
       const req = obj.required?.includes(key) && child.default === undefined ? 'yes' : '';
@@ -59,7 +60,8 @@ export function inventoryReference(root: JsonSchema): string {
       lines.push(
         `| \`${key}\` | ${typeLabel(child)} | ${req} | ${defaultLabel(child)} | ${esc(describe(child))} |`,
       );
-      for (const [suffix, sub] of nestedObjects(child)) queue.push({ path: `${childPath}${suffix}`, schema: sub });
+      for (const [suffix, sub] of nestedObjects(child))
+        queue.push({ path: `${childPath}${suffix}`, schema: sub });
     }
     lines.push('');
   }
@@ -81,7 +83,8 @@ function nestedObjects(s: JsonSchema): Array<[string, JsonSchema]> {
   const branches = s.anyOf ?? s.oneOf ?? [];
   for (const b of branches) {
     const typeConst = b.properties?.type?.const;
-    for (const [suf, sub] of nestedObjects(b)) out.push([typeConst ? `${suf} (type: ${String(typeConst)})` : suf, sub]);
+    for (const [suf, sub] of nestedObjects(b))
+      out.push([typeConst ? `${suf} (type: ${String(typeConst)})` : suf, sub]);
   }
   return out;
 }

@@ -34,7 +34,13 @@ export type HakitEvent =
       /** Planned commands (secrets masked), present in check mode. */
       plan?: string[];
       /** For failures: the failing command's result (secrets masked). */
-      error?: { command?: string; exitCode?: number | null; stdout?: string; stderr?: string; message: string };
+      error?: {
+        command?: string;
+        exitCode?: number | null;
+        stdout?: string;
+        stderr?: string;
+        message: string;
+      };
     }
   | { type: 'task.end'; at: number; task: string }
   | { type: 'play.end'; at: number; play: string }

@@ -75,7 +75,11 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
       emit({ type: 'preflight.host', at: Date.now(), host: name, status: 'ok' });
       return { name, ok: true as const };
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      // The event already names the host and its status: keep only the cause.
+      const message = (err instanceof Error ? err.message : String(err)).replace(
+        `${name}: unreachable: `,
+        '',
+      );
       const reach = err instanceof UnreachableError || err instanceof HostKeyError;
       emit({ type: 'preflight.host', at: Date.now(), host: name, status: 'unreachable', message });
       return { name, ok: false as const, reach, message };

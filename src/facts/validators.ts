@@ -10,7 +10,7 @@ export const absPath = z
 export const packageName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9+._-]*$/, 'not a valid package name');
 
 /** systemd unit names (with or without a `.service` suffix, templates allowed). */
-export const unitName = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9@_.:\\-]*$/, 'not a valid unit name');
+export const unitName = z.string().regex(/^[A-Za-z0-9_][A-Za-z0-9@_.:-]*$/, 'not a valid unit name');
 
 /** POSIX-ish user and group names (as accepted by useradd/groupadd on Debian and RHEL). */
 export const accountName = z

@@ -52,10 +52,10 @@ export function parseInventory(file: string, text: string, opts: LoadOptions = {
   const source = new YamlSource(file, text);
   const syntax = source.syntaxDiagnostics();
   const syntaxErrors = syntax.filter((d) => d.severity === 'error');
-  if (syntaxErrors.length) throw new InputError(`${file}: invalid YAML`, syntaxErrors);
+  if (syntaxErrors.length) throw new InputError(`${file}: invalid YAML; no host was contacted`, syntaxErrors);
   const data = source.toJS();
   if (data === null || typeof data !== 'object' || Array.isArray(data))
-    throw new InputError(`${file}: not an inventory`, [
+    throw new InputError(`${file}: not an inventory; no host was contacted`, [
       source.diagnostic([], 'the inventory must be a mapping with cluster, nodes, …'),
     ]);
   const parsed = inventorySchema.safeParse(data, { reportInput: true });

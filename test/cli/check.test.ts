@@ -1,12 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt, hakitSync } from '../support/cli.js';
 
 /** `hakit render` and `hakit check` as a user runs them: the built CLI in a child process. */
-const ROOT = resolve(import.meta.dirname, '../..');
-const BIN = join(ROOT, 'bin/hakit.js');
 const tmp = mkdtempSync(join(tmpdir(), 'hakit-cli-check-'));
 
 // Known values for every env secret the example inventories reference; none may ever be printed.
@@ -22,35 +21,14 @@ const SECRETS: Record<string, string> = {
 };
 
 function hakit(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const r = spawnSync(process.execPath, [BIN, ...args], {
-    cwd: ROOT,
-    env: { ...process.env, ...SECRETS, NO_COLOR: '1', ...env },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  return hakitSync(args, { env: { ...SECRETS, ...env } });
 }
 
 function expectNoSecret(text: string) {
   for (const v of Object.values(SECRETS)) expect(text).not.toContain(v);
 }
 
-beforeAll(() => {
-  // Type errors elsewhere in the tree must not stop the build of the CLI; the file must exist afterwards.
-  try {
-    execFileSync(
-      process.execPath,
-      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-      {
-        cwd: ROOT,
-        stdio: 'pipe',
-      },
-    );
-  } catch {
-    // reported through the existence check below
-  }
-  expect(existsSync(join(ROOT, 'dist/src/cli/commands/check.js'))).toBe(true);
-}, 180_000);
+beforeAll(() => ensureBuilt(), 180_000);
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
 
 describe('hakit check', () => {
