@@ -9,7 +9,8 @@ bash scripts/ensure-docker.sh
 [ -f dist/src/cli/main.js ] || npm run build
 echo "== hakit check: inventory + every rendered file through its real validator"
 hakit check -i inventories/sandbox.yaml
-echo "== hakit sandbox up: 3 hosts with systemd and sshd"
+echo "== hakit sandbox up: 3 hosts with systemd and sshd (a previous demo sandbox is replaced)"
+hakit sandbox down >/dev/null 2>&1 || true
 hakit sandbox up
 echo "== hakit bootstrap (first run: changes)"
 hakit bootstrap -i inventories/sandbox.yaml --output plain
