@@ -21,6 +21,7 @@ export {
   sandboxDir,
 } from './names.js';
 export { type ImageRecipe, recipeHash, recipeTag } from './recipe.js';
+export { sandboxSshArgs } from './ssh-args.js';
 export { loadSandbox } from './state.js';
 export { listSandboxes, sandboxStatus } from './status.js';
 export { chooseSubnet, planSubnet } from './subnet.js';

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import type { Sandbox } from '../../src/sandbox/index.js';
+import { type Sandbox, sandboxSshArgs } from '../../src/sandbox/index.js';
 
 export interface CliResult {
   code: number;
@@ -20,21 +20,11 @@ export function sshCli(
   const n = sb.nodes.find((x) => x.name === node);
   if (!n) throw new Error(`no node ${node} in sandbox ${sb.name}`);
   const args = [
-    '-i',
-    sb.keyPath,
-    '-o',
-    'IdentitiesOnly=yes',
-    '-o',
-    `UserKnownHostsFile=${opts.knownHostsPath ?? sb.knownHostsPath}`,
-    '-o',
-    'GlobalKnownHostsFile=/dev/null',
-    '-o',
-    'StrictHostKeyChecking=yes',
-    '-o',
-    'BatchMode=yes',
-    '-o',
-    'ConnectTimeout=5',
-    `${opts.user ?? 'root'}@${n.address}`,
+    ...sandboxSshArgs(sb, n, {
+      user: opts.user ?? 'root',
+      batch: true,
+      ...(opts.knownHostsPath ? { knownHostsPath: opts.knownHostsPath } : {}),
+    }),
     command,
   ];
   return new Promise((resolve) => {

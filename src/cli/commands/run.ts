@@ -196,17 +196,8 @@ export function addRunOptions(cmd: Command): Command {
     );
 }
 
-interface CliOptions {
-  inventory: string;
-  check?: boolean;
-  diff?: boolean;
-  limit?: string;
-  tags?: string;
-  skipTags?: string;
-  forks?: number;
-  output?: OutputMode;
-  acceptNewHostKeys?: boolean;
-}
+/** What commander parses: the playbook options without the playbook itself and the programmatic hooks. */
+type CliOptions = Omit<PlaybookCommandOptions, 'playbook' | 'out' | 'signal'> & { inventory: string };
 
 export function cliToOptions(playbook: string, c: CliOptions): PlaybookCommandOptions {
   return {

@@ -7,6 +7,7 @@ import {
   ensureImages,
   loadSandbox,
   sandboxDown,
+  sandboxSshArgs,
   sandboxStatus,
   sandboxUp,
 } from '../../sandbox/index.js';
@@ -128,21 +129,7 @@ export function registerSandbox(program: Command): void {
         throw new InputError(
           `sandbox '${o.name}' has no node '${node}' (nodes: ${sb.nodes.map((x) => x.name).join(', ')})`,
         );
-      const args = [
-        '-i',
-        sb.keyPath,
-        '-o',
-        'IdentitiesOnly=yes',
-        '-o',
-        `UserKnownHostsFile=${sb.knownHostsPath}`,
-        '-o',
-        'StrictHostKeyChecking=yes',
-        '-o',
-        'LogLevel=ERROR',
-        ...(command.length === 0 ? ['-t'] : []),
-        `${o.user}@${n.address}`,
-        ...command,
-      ];
+      const args = [...sandboxSshArgs(sb, n, { user: o.user, tty: command.length === 0 }), ...command];
       const code = await new Promise<number>((resolve, reject) => {
         const child = spawn('ssh', args, { stdio: 'inherit' });
         child.on('error', (err) =>
