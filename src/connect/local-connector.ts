@@ -10,6 +10,7 @@ import type { Connector, ExecOptions, ExecResult } from './types.js';
  */
 export class LocalConnector implements Connector {
   readonly host: string;
+  readonly posixShell = true;
   constructor(host = 'localhost') {
     this.host = host;
   }

@@ -72,6 +72,7 @@ const NET_CODES = new Set([
  */
 export class SshConnector implements Connector {
   readonly host: string;
+  readonly posixShell = true;
   readonly target: ResolvedTarget;
   readonly stats: SshConnectorStats = {
     connects: 0,

@@ -26,6 +26,11 @@ export interface Connector {
   readonly host: string;
   /** The user commands and file transfers run as before become (SshConnector: the SSH login user). */
   readonly loginUser?: string;
+  /**
+   * Commands run through a POSIX `sh`: the executor may then send a plan's steps as one script (one round
+   * trip) and file bodies on stdin.
+   */
+  readonly posixShell?: boolean;
   /** Open the connection (idempotent). Throws UnreachableError / HostKeyError. */
   connect(): Promise<void>;
   /** Run one shell command (`sh -c` semantics) on a channel of the shared connection. */

@@ -6,7 +6,7 @@ import type { Task } from '../playbook/types.js';
 import { HostFactCache } from './fact-cache.js';
 import { mapLimit } from './limit.js';
 import { maskDeep } from './mask.js';
-import { type HostState, runTaskOnHost, type TaskHostOutcome } from './task.js';
+import { type HostState, predictFactRequests, runTaskOnHost, type TaskHostOutcome } from './task.js';
 import type { RunOptions, RunResult } from './types.js';
 
 type Emit = (e: HakitEvent) => void;
@@ -252,7 +252,24 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
       }
     };
 
+    const selected = play.tasks.filter(
+      (t) => t.op !== 'meta' && tagsSelected(t.tags, opts.tags ?? [], opts.skipTags ?? []),
+    );
     for (const batch of serialBatches(hosts, play.serial)) {
+      // One round trip per host for the facts the play's tasks will ask for (instead of one per task).
+      if (!aborted()) {
+        await mapLimit(batch, forks, async (h) => {
+          const st = states.get(h) as HostState;
+          if (st.failed || st.unreachable) return;
+          try {
+            const reqs = await predictFactRequests(selected, scopeOf(st), { opts, renderer, play });
+            if (reqs.length)
+              await st.facts.get(reqs, opts.commandTimeoutMs ? { timeoutMs: opts.commandTimeoutMs } : {});
+          } catch {
+            // Best effort: each task still gathers what it lacks (and reports a failure where it belongs).
+          }
+        });
+      }
       for (const task of play.tasks) {
         if (stopRun || aborted()) break;
         if (task.op === 'meta') {

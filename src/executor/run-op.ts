@@ -2,6 +2,7 @@ import type { Connector } from '../connect/types.js';
 import { UnreachableError } from '../errors/index.js';
 import type { FactRequest, Operation, Plan, Step } from '../ops/types.js';
 import type { HostFactCache } from './fact-cache.js';
+import { fusedFailure, fuseSteps } from './fuse.js';
 
 /** What one operation call on one host produced. Strings here are NOT masked yet (the engine masks). */
 export interface OpOutcome {
@@ -61,6 +62,7 @@ export async function runOperation(
     ...(plan.diffs?.length ? { diffs: plan.diffs } : {}),
   };
   if (plan.steps.length === 0 || ctx.check) return base;
+  if (ctx.connector.posixShell) return runFused(plan, displays, base, reqs, ctx);
 
   let last: { rc: number | null; stdout: string; stderr: string } | undefined;
   for (const [i, step] of plan.steps.entries()) {
@@ -99,6 +101,53 @@ export async function runOperation(
         },
       };
     }
+  }
+  if (!plan.noChange) invalidate(ctx, plan, reqs);
+  return { ...base, ...(last ? { rc: last.rc, stdout: last.stdout, stderr: last.stderr } : {}) };
+}
+
+/** Runs the plan as few commands as possible (see fuse.ts): usually one round trip per operation call. */
+async function runFused(
+  plan: Plan,
+  displays: string[],
+  base: OpOutcome,
+  reqs: readonly FactRequest[],
+  ctx: OpContext,
+): Promise<OpOutcome> {
+  let last: { rc: number | null; stdout: string; stderr: string } | undefined;
+  for (const cmd of fuseSteps(plan.steps)) {
+    const timeoutMs = cmd.timeoutMs ?? ctx.commandTimeoutMs;
+    const res = await ctx.connector.exec(cmd.command, {
+      ...(cmd.stdin !== undefined ? { stdin: cmd.stdin } : {}),
+      ...(ctx.become !== undefined ? { become: ctx.become } : {}),
+      ...(timeoutMs ? { timeoutMs } : {}),
+    });
+    const lone = cmd.indices.length === 1 ? plan.steps[cmd.indices[0]!] : undefined;
+    const okCodes = lone?.kind === 'exec' && lone.okCodes ? lone.okCodes : [0];
+    last = { rc: res.exitCode, stdout: res.stdout, stderr: res.stderr };
+    if (res.exitCode !== null && okCodes.includes(res.exitCode)) continue;
+    invalidate(ctx, plan, reqs);
+    const marked = fusedFailure(res.stderr);
+    const index = marked?.index ?? cmd.indices[0]!;
+    const step = plan.steps[index];
+    const stderr = marked?.stderr ?? res.stderr;
+    const rc = marked ? marked.rc : res.exitCode;
+    const validation = step?.kind === 'exec' && step.purpose === 'validate';
+    return {
+      ...base,
+      failed: true,
+      ...(validation ? { validation: true } : {}),
+      rc,
+      stdout: res.stdout,
+      stderr,
+      error: {
+        command: displays[index] as string,
+        exitCode: rc,
+        stdout: res.stdout,
+        stderr,
+        message: `${validation ? 'validation failed' : 'command failed'} (${rc === null ? (res.signal ?? 'killed') : `exit ${rc}`}) after ${res.durationMs} ms`,
+      },
+    };
   }
   if (!plan.noChange) invalidate(ctx, plan, reqs);
   return { ...base, ...(last ? { rc: last.rc, stdout: last.stdout, stderr: last.stderr } : {}) };

@@ -3,7 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import type { Connector } from '../connect/types.js';
 import { HakitError, HostKeyError, UnreachableError } from '../errors/index.js';
 import type { HostStatus } from '../events/types.js';
-import type { Operation } from '../ops/types.js';
+import type { FactRequest, Operation } from '../ops/types.js';
 import { ExprError, evalCondition } from '../playbook/expr.js';
 import type { TargetNode } from '../playbook/hosts.js';
 import type { ArgRenderer } from '../playbook/template.js';
@@ -170,12 +170,12 @@ function resolveLoop(
   return v;
 }
 
-async function invoke(
+/** Templated, schema-checked arguments and the operation they go to. */
+async function prepareOp(
   task: Task,
   scope: Record<string, unknown>,
-  host: HostState,
   ctx: TaskContext,
-): Promise<OpOutcome> {
+): Promise<{ op: Operation<unknown>; args: unknown }> {
   const rendered = ctx.renderer.render(task.args, scope);
   let opName = task.op;
   let rawArgs = rendered;
@@ -189,9 +189,19 @@ async function invoke(
       .join('; ');
     throw new HakitError(`invalid arguments: ${issues}`, { code: 'E_ARGS' });
   }
+  return { op, args: parsed.data };
+}
+
+async function invoke(
+  task: Task,
+  scope: Record<string, unknown>,
+  host: HostState,
+  ctx: TaskContext,
+): Promise<OpOutcome> {
+  const { op, args } = await prepareOp(task, scope, ctx);
   const become = task.become ?? ctx.play.become;
-  const conditions = pickConditions(parsed.data);
-  const outcome = await runOperation(op, parsed.data, {
+  const conditions = pickConditions(args);
+  const outcome = await runOperation(op, args, {
     connector: host.connector,
     facts: host.facts,
     check: (ctx.opts.check ?? false) && task.checkMode !== false,
@@ -200,6 +210,40 @@ async function invoke(
     ...(ctx.opts.commandTimeoutMs ? { commandTimeoutMs: ctx.opts.commandTimeoutMs } : {}),
   });
   return conditions ? { ...outcome, conditions } : outcome;
+}
+
+/**
+ * The facts the given tasks will ask for on this host, as far as they can be known before the play runs: tasks
+ * (and loop items) whose arguments render from the host's variables. Tasks that depend on what an earlier task
+ * registers, or whose `when` is false now, are left out; they gather their own facts when they run. Gathering
+ * these up front is safe because a task that changes a host drops the facts it may have made stale.
+ */
+export async function predictFactRequests(
+  tasks: readonly Task[],
+  scope: Record<string, unknown>,
+  ctx: Omit<TaskContext, 'scope'>,
+): Promise<FactRequest[]> {
+  const out: FactRequest[] = [];
+  const full: TaskContext = { ...ctx, scope };
+  for (const task of tasks) {
+    if (task.op === 'meta') continue;
+    try {
+      const s = { ...scope, ...renderTaskVars(task, full) };
+      for (const item of resolveLoop(task, s, full)) {
+        const is = item === NO_ITEM ? s : { ...s, [task.loopVar]: item };
+        try {
+          if (!task.when.every((w) => evalCondition(w, is))) continue;
+        } catch {
+          // depends on something not known yet (a registered result): gather what its args need anyway
+        }
+        const { op, args } = await prepareOp(task, is, full);
+        out.push(...op.facts(args), ...(ctx.opts.showDiff && op.diffFacts ? op.diffFacts(args) : []));
+      }
+    } catch {
+      // Not predictable now (e.g. arguments from a registered result): the task gathers its facts itself.
+    }
+  }
+  return out;
 }
 
 function pickConditions(args: unknown): OpOutcome['conditions'] {

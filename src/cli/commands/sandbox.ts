@@ -1,16 +1,13 @@
 import { spawn } from 'node:child_process';
 import type { Command } from 'commander';
 import { EnvironmentError, HakitError, InputError } from '../../errors/index.js';
-import {
-  DEFAULT_NODES,
-  DEFAULT_SANDBOX,
-  ensureImages,
-  loadSandbox,
-  sandboxDown,
-  sandboxSshArgs,
-  sandboxStatus,
-  sandboxUp,
-} from '../../sandbox/index.js';
+import { DEFAULT_NODES, DEFAULT_SANDBOX } from '../../sandbox/names.js';
+
+/**
+ * The sandbox code pulls in testcontainers (hundreds of modules): load it only when a sandbox command runs, so
+ * `hakit run` and `hakit check` start fast.
+ */
+const sandboxApi = () => import('../../sandbox/index.js');
 
 function progressLine(msg: string): void {
   process.stderr.write(`sandbox: ${msg}\n`);
@@ -56,7 +53,7 @@ export function registerSandbox(program: Command): void {
       const { signal, dispose } = interruptSignal();
       const started = Date.now();
       try {
-        const sb = await sandboxUp({
+        const sb = await (await sandboxApi()).sandboxUp({
           name: o.name,
           nodes: o.nodes,
           packageCache: o.packageCache,
@@ -82,7 +79,7 @@ export function registerSandbox(program: Command): void {
     .description('Remove the sandbox: containers, network, keys and state')
     .option('--name <name>', 'sandbox name', DEFAULT_SANDBOX)
     .action(async (o: { name: string }) => {
-      await sandboxDown(o.name);
+      await (await sandboxApi()).sandboxDown(o.name);
       process.stdout.write(`sandbox '${o.name}' removed\n`);
     });
 
@@ -92,7 +89,7 @@ export function registerSandbox(program: Command): void {
     .option('--name <name>', 'sandbox name', DEFAULT_SANDBOX)
     .option('--json', 'print JSON')
     .action(async (o: { name: string; json?: boolean }) => {
-      const st = await sandboxStatus(o.name);
+      const st = await (await sandboxApi()).sandboxStatus(o.name);
       if (o.json) {
         process.stdout.write(`${JSON.stringify(st, null, 2)}\n`);
         return;
@@ -122,14 +119,17 @@ export function registerSandbox(program: Command): void {
     .option('--name <name>', 'sandbox name', DEFAULT_SANDBOX)
     .option('-u, --user <user>', 'login user (root, or hakit for a sudo user)', 'root')
     .action(async (node: string, command: string[], o: { name: string; user: string }) => {
-      const sb = await loadSandbox(o.name);
+      const sb = await (await sandboxApi()).loadSandbox(o.name);
       if (!sb) throw new InputError(`sandbox '${o.name}' is not up (hakit sandbox up)`);
       const n = sb.nodes.find((x) => x.name === node);
       if (!n)
         throw new InputError(
           `sandbox '${o.name}' has no node '${node}' (nodes: ${sb.nodes.map((x) => x.name).join(', ')})`,
         );
-      const args = [...sandboxSshArgs(sb, n, { user: o.user, tty: command.length === 0 }), ...command];
+      const args = [
+        ...(await sandboxApi()).sandboxSshArgs(sb, n, { user: o.user, tty: command.length === 0 }),
+        ...command,
+      ];
       const code = await new Promise<number>((resolve, reject) => {
         const child = spawn('ssh', args, { stdio: 'inherit' });
         child.on('error', (err) =>
@@ -147,7 +147,11 @@ export function registerSandbox(program: Command): void {
     .action(async (o: { packageCache: boolean }) => {
       const { signal, dispose } = interruptSignal();
       try {
-        const images = await ensureImages({ packageCache: o.packageCache, signal, onProgress: progressLine });
+        const images = await (await sandboxApi()).ensureImages({
+          packageCache: o.packageCache,
+          signal,
+          onProgress: progressLine,
+        });
         process.stdout.write(`${JSON.stringify(images, null, 2)}\n`);
       } finally {
         dispose();
