@@ -1,0 +1,159 @@
+/**
+ * Where hakit's W1 time goes: runs the engine in-process (as `hakit run` wires it) with connectors that count
+ * and time every round trip, and reports module loading, preflight, and per-host exec/put/fact-gather counts
+ * for a first run and a no-op rerun. Diagnostic only (not part of `npm run bench`'s figures).
+ *
+ *   node dist/bench/profile.js [--hosts 3]     (uses the sandbox bench<N> that `npm run bench` started)
+ */
+
+import { join } from 'node:path';
+import { ConnectionPool } from '../src/connect/pool.js';
+import type { Connector, ExecOptions } from '../src/connect/types.js';
+import type { HakitEvent } from '../src/events/types.js';
+import { runPlaybook } from '../src/executor/engine.js';
+import { BASE_FACTS, registryFacts, registryOps } from '../src/executor/registries.js';
+import { hostUniverse, sshTargetFor } from '../src/executor/ssh-targets.js';
+import { loadInventory } from '../src/inventory/load.js';
+import { SecretMasker } from '../src/inventory/secret.js';
+import { loadPlaybook } from '../src/playbook/load.js';
+import { createTemplateEnv } from '../src/render/handlebars-env.js';
+import { loadSandbox } from '../src/sandbox/index.js';
+import { resetHosts } from './hosts.js';
+import { median } from './stats.js';
+import { REPO, timed, W1_DIR, writeAuthkey } from './tools.js';
+
+interface Counts {
+  exec: number;
+  execMs: number;
+  put: number;
+  putMs: number;
+}
+
+/** Wraps a connector: counts and times exec/putFile. */
+function counting(c: Connector, n: Counts): Connector {
+  return {
+    host: c.host,
+    ...(c.loginUser ? { loginUser: c.loginUser } : {}),
+    connect: () => c.connect(),
+    async exec(command: string, opts?: ExecOptions) {
+      const t0 = performance.now();
+      try {
+        return await c.exec(command, opts);
+      } finally {
+        n.exec++;
+        n.execMs += performance.now() - t0;
+      }
+    },
+    async putFile(path, data, mode) {
+      const t0 = performance.now();
+      try {
+        return await c.putFile(path, data, mode);
+      } finally {
+        n.put++;
+        n.putMs += performance.now() - t0;
+      }
+    },
+    getFile: (p) => c.getFile(p),
+    close: () => c.close(),
+  };
+}
+
+async function runOnce(inventory: string, label: string) {
+  const masker = new SecretMasker();
+  const loaded = await loadInventory(inventory);
+  const playbook = await loadPlaybook(join(W1_DIR, 'w1.yaml'), registryOps);
+  const universe = hostUniverse(loaded);
+  const pool = new ConnectionPool();
+  const counts = new Map<string, Counts>();
+  const conns = new Map<string, Connector>();
+  const events: HakitEvent[] = [];
+  let gathers = 0;
+  for (const node of loaded.inventory.nodes) {
+    const n: Counts = { exec: 0, execMs: 0, put: 0, putMs: 0 };
+    counts.set(node.name, n);
+    conns.set(node.name, counting(pool.get(sshTargetFor(loaded, node, masker)), n));
+  }
+  const t0 = performance.now();
+  const r = await runPlaybook({
+    playbook,
+    hosts: universe,
+    vars: { inventory: loaded.inventory, cluster: loaded.inventory.cluster, nodes: universe.nodes },
+    connector: (h) => conns.get(h) as Connector,
+    ops: registryOps,
+    facts: {
+      command: (reqs) => {
+        gathers++;
+        return registryFacts.command(reqs);
+      },
+      parse: (reqs, out) => registryFacts.parse(reqs, out),
+      needsBecome: (reqs) => registryFacts.needsBecome(reqs),
+    },
+    baseFacts: BASE_FACTS,
+    templates: createTemplateEnv(),
+    templatesDirs: [join(W1_DIR, 'templates')],
+    events: { emit: (e) => events.push(e) },
+    masker,
+  });
+  const totalMs = performance.now() - t0;
+  await pool.closeAll();
+  const preflightEnd = events.find((e) => e.type === 'play.start')?.at ?? 0;
+  const runStart = events.find((e) => e.type === 'run.start')?.at ?? 0;
+  const list = [...counts.values()];
+  const avg = (f: (c: Counts) => number) => list.reduce((s, c) => s + f(c), 0) / list.length;
+  const changed = Object.values(r.recap).reduce((s, x) => s + x.changed, 0);
+  process.stdout.write(
+    `${label}: exit ${r.exitCode}, changed ${changed}, engine ${totalMs.toFixed(0)} ms (preflight ${preflightEnd - runStart} ms); ` +
+      `per host: ${(gathers / list.length).toFixed(1)} fact gathers among ${avg((c) => c.exec).toFixed(1)} execs (avg ${(
+        avg((c) => c.execMs) /
+          Math.max(
+            1,
+            avg((c) => c.exec),
+          )
+      ).toFixed(1)} ms each), ` +
+      `${avg((c) => c.put).toFixed(1)} SFTP puts (avg ${(
+        avg((c) => c.putMs) /
+          Math.max(
+            1,
+            avg((c) => c.put),
+          )
+      ).toFixed(1)} ms each)\n`,
+  );
+}
+
+/** Wall time of a fresh `node` importing `module` (median of 5): the CLI's startup cost before any SSH. */
+async function importCost(module: string | null): Promise<number> {
+  const code = module ? `await import(${JSON.stringify(join(REPO, module))})` : '0';
+  const ms: number[] = [];
+  for (let i = 0; i < 5; i++) {
+    const r = await timed(process.execPath, ['--input-type=module', '-e', code], process.env, REPO);
+    if (r.exitCode !== 0) throw new Error(`importing ${module} failed: ${r.stderr}`);
+    ms.push(r.ms);
+  }
+  return median(ms);
+}
+
+async function main() {
+  const i = process.argv.indexOf('--hosts');
+  const hosts = i > 0 ? Number(process.argv[i + 1]) : 3;
+  const sb = await loadSandbox(`bench${hosts}`, { cwd: REPO });
+  if (!sb)
+    throw new Error(
+      `no sandbox bench${hosts}: run npm run bench first (or hakit sandbox up --name bench${hosts})`,
+    );
+  const bare = await importCost(null);
+  process.stdout.write(`startup (fresh node, median of 5): bare node ${bare.toFixed(0)} ms`);
+  for (const m of [
+    'dist/src/cli/commands/run.js',
+    'dist/src/cli/commands/sandbox.js',
+    'dist/src/cli/main.js',
+  ]) {
+    process.stdout.write(`, import ${m} ${(await importCost(m)).toFixed(0)} ms`);
+  }
+  process.stdout.write('\n');
+  await writeAuthkey();
+  await resetHosts(sb);
+  await runOnce(sb.inventoryPath, `${hosts} hosts, first run`);
+  await runOnce(sb.inventoryPath, `${hosts} hosts, no-op rerun`);
+}
+
+await main();
