@@ -17,6 +17,30 @@ export interface FusedCommand {
   timeoutMs?: number;
 }
 
+/** A file upload kept as such, for connectors without a POSIX shell (the step runs through `putFile`). */
+export interface PutCommand {
+  put: Extract<Step, { kind: 'put' }>;
+  indices: number[];
+}
+
+/**
+ * The commands that run a plan: fused (see above) when the connector has a POSIX shell, else one per step
+ * exactly as planned.
+ */
+export function planCommands(steps: readonly Step[], posixShell: boolean): Array<FusedCommand | PutCommand> {
+  if (posixShell) return fuseSteps(steps);
+  return steps.map((step, i) =>
+    step.kind === 'put'
+      ? { put: step, indices: [i] }
+      : {
+          command: step.command,
+          indices: [i],
+          ...(step.stdin !== undefined ? { stdin: step.stdin } : {}),
+          ...(step.timeoutMs ? { timeoutMs: step.timeoutMs } : {}),
+        },
+  );
+}
+
 export const STEP_MARKER = `__HAKIT_STEP_${randomBytes(6).toString('hex')}__`;
 
 function fragment(step: Step): { script: string; stdin?: string | Buffer; okCodes: number[] } {

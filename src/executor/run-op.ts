@@ -2,7 +2,7 @@ import type { Connector } from '../connect/types.js';
 import { UnreachableError } from '../errors/index.js';
 import type { FactRequest, Operation, Plan, Step } from '../ops/types.js';
 import type { HostFactCache } from './fact-cache.js';
-import { fusedFailure, fuseSteps } from './fuse.js';
+import { fusedFailure, planCommands } from './fuse.js';
 
 /** What one operation call on one host produced. Strings here are NOT masked yet (the engine masks). */
 export interface OpOutcome {
@@ -50,8 +50,9 @@ export async function runOperation(
   ctx: OpContext,
 ): Promise<OpOutcome> {
   const reqs = [...op.facts(args), ...(ctx.diff && op.diffFacts ? op.diffFacts(args) : [])];
-  const timeout = ctx.commandTimeoutMs ? { timeoutMs: ctx.commandTimeoutMs } : {};
-  const facts = reqs.length ? await ctx.facts.get(reqs, timeout) : new Map<string, unknown>();
+  const facts = reqs.length
+    ? await ctx.facts.get(reqs, ctx.commandTimeoutMs ? { timeoutMs: ctx.commandTimeoutMs } : {})
+    : new Map<string, unknown>();
   const plan = op.plan(args, facts);
   const displays = plan.steps.map(stepDisplay);
   const base: OpOutcome = {
@@ -62,73 +63,34 @@ export async function runOperation(
     ...(plan.diffs?.length ? { diffs: plan.diffs } : {}),
   };
   if (plan.steps.length === 0 || ctx.check) return base;
-  if (ctx.connector.posixShell) return runFused(plan, displays, base, reqs, ctx);
 
   let last: { rc: number | null; stdout: string; stderr: string } | undefined;
-  for (const [i, step] of plan.steps.entries()) {
-    if (step.kind === 'put') {
+  for (const cmd of planCommands(plan.steps, ctx.connector.posixShell === true)) {
+    const first = cmd.indices[0]!;
+    if ('put' in cmd) {
       try {
-        await ctx.connector.putFile(step.path, step.content, step.mode);
+        await ctx.connector.putFile(cmd.put.path, cmd.put.content, cmd.put.mode);
       } catch (err) {
         invalidate(ctx, plan, reqs);
         if (err instanceof UnreachableError) throw err;
-        return { ...base, failed: true, error: { command: displays[i], message: errMessage(err) } };
+        return { ...base, failed: true, error: { command: displays[first], message: errMessage(err) } };
       }
       continue;
     }
-    const res = await ctx.connector.exec(step.command, {
-      ...(step.stdin !== undefined ? { stdin: step.stdin } : {}),
-      ...(ctx.become !== undefined ? { become: ctx.become } : {}),
-      ...(step.timeoutMs ? { timeoutMs: step.timeoutMs } : timeout),
-    });
-    last = { rc: res.exitCode, stdout: res.stdout, stderr: res.stderr };
-    const okCodes = step.okCodes ?? [0];
-    if (res.exitCode === null || !okCodes.includes(res.exitCode)) {
-      invalidate(ctx, plan, reqs);
-      return {
-        ...base,
-        failed: true,
-        ...(step.purpose === 'validate' ? { validation: true } : {}),
-        rc: res.exitCode,
-        stdout: res.stdout,
-        stderr: res.stderr,
-        error: {
-          command: displays[i] as string,
-          exitCode: res.exitCode,
-          stdout: res.stdout,
-          stderr: res.stderr,
-          message: `${step.purpose === 'validate' ? 'validation failed' : 'command failed'} (${res.exitCode === null ? (res.signal ?? 'killed') : `exit ${res.exitCode}`}) after ${res.durationMs} ms`,
-        },
-      };
-    }
-  }
-  if (!plan.noChange) invalidate(ctx, plan, reqs);
-  return { ...base, ...(last ? { rc: last.rc, stdout: last.stdout, stderr: last.stderr } : {}) };
-}
-
-/** Runs the plan as few commands as possible (see fuse.ts): usually one round trip per operation call. */
-async function runFused(
-  plan: Plan,
-  displays: string[],
-  base: OpOutcome,
-  reqs: readonly FactRequest[],
-  ctx: OpContext,
-): Promise<OpOutcome> {
-  let last: { rc: number | null; stdout: string; stderr: string } | undefined;
-  for (const cmd of fuseSteps(plan.steps)) {
     const timeoutMs = cmd.timeoutMs ?? ctx.commandTimeoutMs;
     const res = await ctx.connector.exec(cmd.command, {
       ...(cmd.stdin !== undefined ? { stdin: cmd.stdin } : {}),
       ...(ctx.become !== undefined ? { become: ctx.become } : {}),
       ...(timeoutMs ? { timeoutMs } : {}),
     });
-    const lone = cmd.indices.length === 1 ? plan.steps[cmd.indices[0]!] : undefined;
+    const lone = cmd.indices.length === 1 ? plan.steps[first] : undefined;
     const okCodes = lone?.kind === 'exec' && lone.okCodes ? lone.okCodes : [0];
     last = { rc: res.exitCode, stdout: res.stdout, stderr: res.stderr };
     if (res.exitCode !== null && okCodes.includes(res.exitCode)) continue;
     invalidate(ctx, plan, reqs);
+    // A fused command names its failing step in a marker line; otherwise the command is one step.
     const marked = fusedFailure(res.stderr);
-    const index = marked?.index ?? cmd.indices[0]!;
+    const index = marked?.index ?? first;
     const step = plan.steps[index];
     const stderr = marked?.stderr ?? res.stderr;
     const rc = marked ? marked.rc : res.exitCode;
