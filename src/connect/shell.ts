@@ -1,8 +1,8 @@
 /** POSIX shell quoting and the command wrappers (env, sudo) the connectors share. */
-export function shellQuote(s: string): string {
-  if (s !== '' && /^[A-Za-z0-9_@%+=:,./-]+$/.test(s)) return s;
-  return `'${s.replaceAll("'", `'\\''`)}'`;
-}
+import { shq } from '../ops/shell.js';
+
+/** POSIX sh quoting (one word, whatever the input): the same function the operations use. */
+export const shellQuote = shq;
 
 /** `export K=V` lines before the command (sshd usually refuses setenv requests). */
 export function withEnv(command: string, env?: Record<string, string>): string {

@@ -1,16 +1,5 @@
 import type { SecretMasker } from '../inventory/secret.js';
 
-/** Registers a secret and, for multi-line values (keys, certificates), each non-trivial line as well. */
-export function addSecret(masker: SecretMasker, value: string | undefined | null): void {
-  if (!value) return;
-  masker.add(value);
-  const trimmed = value.trim();
-  if (trimmed !== value) masker.add(trimmed);
-  if (value.includes('\n')) {
-    for (const line of value.split(/\r?\n/)) if (line.trim().length >= 8) masker.add(line.trim());
-  }
-}
-
 /** Masks every string inside a JSON-like value (returns a copy; Buffers are left out). */
 export function maskDeep<T>(masker: SecretMasker, value: T): T {
   if (typeof value === 'string') return masker.mask(value) as T;

@@ -76,8 +76,17 @@ export class SecretMasker {
   private readonly values = new Set<string>();
   static readonly MASK = '********';
 
+  /**
+   * Registers a secret. A value with surrounding white space is also masked trimmed, and a multi-line value
+   * (a key, a certificate) line by line too, so a fragment of it in an error message is masked as well.
+   */
   add(value: string): void {
-    if (value.length >= 3) this.values.add(value);
+    const remember = (v: string, min: number) => {
+      if (v.length >= min) this.values.add(v);
+    };
+    remember(value, 3);
+    remember(value.trim(), 3);
+    if (value.includes('\n')) for (const line of value.split(/\r?\n/)) remember(line.trim(), 8);
   }
 
   mask(text: string): string {

@@ -92,6 +92,9 @@ describe('secrets', () => {
     );
     masker.add('env-value-123');
     expect(masker.mask('a s3cret-file-value b env-value-123')).toBe('a ******** b ********');
+    // A multi-line secret (a key) is masked whole, and line by line where a fragment of it is printed.
+    masker.add('-----BEGIN KEY-----\nAAAAB3NzaC1yc2EAAAADAQAB\n-----END KEY-----\n');
+    expect(masker.mask('bad key line: AAAAB3NzaC1yc2EAAAADAQAB')).toBe('bad key line: ********');
   });
 
   it('names the reference, never a value, when a secret cannot be resolved', () => {
