@@ -4,21 +4,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ensureBuilt, hakitSync } from '../support/cli.js';
+import { EXAMPLE_SECRETS } from '../support/example-secrets.js';
 
 /** `hakit render` and `hakit check` as a user runs them: the built CLI in a child process. */
 const tmp = mkdtempSync(join(tmpdir(), 'hakit-cli-check-'));
 
 // Known values for every env secret the example inventories reference; none may ever be printed.
-const SECRETS: Record<string, string> = {
-  PROD_IPMI_PASSWORD: 'ipmi-Secret-7731',
-  PROD_PDU_COMMUNITY: 'pdu-Community-5512',
-  PROD_SST_PASSWORD: 'sst-Secret-9040',
-  PROD_CLUSTERCHECK_PASSWORD: 'check-Secret-2218',
-  HAKIT_HACLUSTER_PASSWORD: 'hacluster-Secret-6650',
-  STG_IPMI_PASSWORD: 'stg-ipmi-Secret-1',
-  STG_VRRP_PASSWORD: 'vrrp1234',
-  HAKIT_SUDO_PASSWORD: 'sudo-Secret-3',
-};
+const SECRETS = EXAMPLE_SECRETS;
 
 function hakit(args: string[], env: NodeJS.ProcessEnv = {}) {
   return hakitSync(args, { env: { ...SECRETS, ...env } });

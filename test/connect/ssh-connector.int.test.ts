@@ -19,7 +19,7 @@ import {
 } from '../../src/connect/index.js';
 import { HostKeyError, UnreachableError } from '../../src/errors/index.js';
 import { type Sandbox, waitForNodeSsh } from '../../src/sandbox/index.js';
-import { useSandbox } from '../support/sandbox-fixture.js';
+import { sandboxTarget, useSandbox } from '../support/sandbox-fixture.js';
 
 function dockerSh(container: string, script: string, input?: string): string {
   return execFileSync('docker', ['exec', '-i', container, 'sh', '-c', script], {
@@ -47,17 +47,8 @@ describe('SshConnector (real sshd)', () => {
   const opsPassword = `pw-${randomBytes(9).toString('base64url')}`;
   const opened: SshConnector[] = [];
 
-  const target = (node: { name: string; address: string }, extra: Partial<SshTarget> = {}): SshTarget => ({
-    host: node.name,
-    hostname: node.address,
-    user: 'root',
-    keyFile: sb.keyPath,
-    knownHostsFile: sb.knownHostsPath,
-    agent: false,
-    sshConfigFile: false,
-    retryDelayMs: 50,
-    ...extra,
-  });
+  const target = (node: { name: string; address: string }, extra: Partial<SshTarget> = {}): SshTarget =>
+    sandboxTarget(sb, node, { retryDelayMs: 50, ...extra });
   const conn = (t: SshTarget) => {
     const c = new SshConnector(t);
     opened.push(c);

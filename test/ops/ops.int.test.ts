@@ -11,7 +11,7 @@ import { SshConnector } from '../../src/connect/index.js';
 import { batchFactCommand, parseFactBatch } from '../../src/facts/index.js';
 import { getOperation, type Plan, unifiedDiff } from '../../src/ops/index.js';
 import type { Sandbox } from '../../src/sandbox/index.js';
-import { useSandbox } from '../support/sandbox-fixture.js';
+import { sandboxTarget, useSandbox } from '../support/sandbox-fixture.js';
 
 const PUBKEY_A =
   'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHakitTestKeyAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA alice@test';
@@ -72,15 +72,7 @@ describe('operations against a real host (SSH, systemd)', () => {
   beforeAll(async () => {
     sb = getSandbox();
     const node = sb.nodes[0]!;
-    conn = new SshConnector({
-      host: node.name,
-      hostname: node.address,
-      user: 'root',
-      keyFile: sb.keyPath,
-      knownHostsFile: sb.knownHostsPath,
-      agent: false,
-      sshConfigFile: false,
-    });
+    conn = new SshConnector(sandboxTarget(sb, node));
     await conn.connect();
     // Docker mounts /proc/sys read-only; the container may remount it (SYS_ADMIN) so network-namespaced
     // sysctls (which only affect this container) can be set like on a real server.

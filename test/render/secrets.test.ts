@@ -4,22 +4,11 @@ import { parseInventory } from '../../src/inventory/load.js';
 import { SecretMasker } from '../../src/inventory/secret.js';
 import { renderNodeFiles } from '../../src/render/render.js';
 import { MASK } from '../../src/render/types.js';
+import { EXAMPLE_SECRETS, PRODUCTION_SECRETS, STAGING_SECRETS } from '../support/example-secrets.js';
 
-// Known secret values, set as the env secrets production.example.yaml references.
-const SECRETS: Record<string, string> = {
-  PROD_IPMI_PASSWORD: 'ipmi-Secret-7731',
-  PROD_PDU_COMMUNITY: 'pdu-Community-5512',
-  PROD_SST_PASSWORD: 'sst-Secret-9040',
-  PROD_CLUSTERCHECK_PASSWORD: 'check-Secret-2218',
-  HAKIT_HACLUSTER_PASSWORD: 'hacluster-Secret-6650',
-};
-const STAGING: Record<string, string> = {
-  STG_IPMI_PASSWORD: 'stg-ipmi-Secret-1',
-  STG_VRRP_PASSWORD: 'vrrp1234',
-  HAKIT_SUDO_PASSWORD: 'sudo-Secret-3',
-  HAKIT_HACLUSTER_PASSWORD: 'hacluster-Secret-6650',
-};
-const ALL = { ...SECRETS, ...STAGING };
+const SECRETS = PRODUCTION_SECRETS;
+const STAGING = STAGING_SECRETS;
+const ALL = EXAMPLE_SECRETS;
 
 function load(name: string) {
   const file = `inventories/${name}.yaml`;

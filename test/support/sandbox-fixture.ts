@@ -1,4 +1,5 @@
 import { afterAll, beforeAll } from 'vitest';
+import type { SshTarget } from '../../src/connect/index.js';
 import { type Sandbox, sandboxDown, sandboxUp } from '../../src/sandbox/index.js';
 
 /** Test sandboxes are named `<prefix><pid>-<n>[-<name>]`, so orphans of killed runs can be found. */
@@ -39,5 +40,26 @@ export function useSandbox(
   return () => {
     if (!sb) throw new Error(`sandbox '${name}' is not up (useSandbox getter called outside a test?)`);
     return sb;
+  };
+}
+
+/**
+ * An SSH target for a sandbox node as root with the sandbox key and known_hosts (host keys verified), ignoring
+ * ssh-agent and ~/.ssh/config so tests do not depend on the machine's own SSH setup.
+ */
+export function sandboxTarget(
+  sb: Sandbox,
+  node: { name: string; address: string },
+  extra: Partial<SshTarget> = {},
+): SshTarget {
+  return {
+    host: node.name,
+    hostname: node.address,
+    user: 'root',
+    keyFile: sb.keyPath,
+    knownHostsFile: sb.knownHostsPath,
+    agent: false,
+    sshConfigFile: false,
+    ...extra,
   };
 }
