@@ -13,6 +13,16 @@ interface Resolved {
   args: unknown;
 }
 
+/**
+ * One BEGIN/END section of the script: a single request, or (`many`) every request of a fact that has a
+ * `many` hook when the batch holds two or more of them. `at` are the members' positions in the resolved list.
+ */
+interface Section {
+  fact: AnyFact;
+  many: boolean;
+  at: number[];
+}
+
 /** Unique requests (by factKey), in first-seen order, with validated arguments. */
 export function resolveRequests(reqs: FactRequest[], lookup: FactLookup): Resolved[] {
   const seen = new Map<string, Resolved>();
@@ -34,6 +44,27 @@ export function resolveRequests(reqs: FactRequest[], lookup: FactLookup): Resolv
 }
 
 /**
+ * Sections in a deterministic order derived from the requests alone (so `parseBatch` rebuilds the same plan):
+ * a `many` section sits where its fact's first request was; every other request keeps its own section.
+ */
+function planSections(resolved: Resolved[]): Section[] {
+  const groups = new Map<string, number[]>();
+  resolved.forEach((r, i) => {
+    if (!r.fact.many) return;
+    const g = groups.get(r.fact.name);
+    if (g) g.push(i);
+    else groups.set(r.fact.name, [i]);
+  });
+  const sections: Section[] = [];
+  resolved.forEach((r, i) => {
+    const g = groups.get(r.fact.name);
+    if (!g || g.length < 2) sections.push({ fact: r.fact, many: false, at: [i] });
+    else if (g[0] === i) sections.push({ fact: r.fact, many: true, at: g });
+  });
+  return sections;
+}
+
+/**
  * A delimiter tag derived from the requests themselves: the same requests give the same tag, so
  * `parseFactBatch` needs nothing but the requests; output cannot forge it without knowing them.
  */
@@ -47,18 +78,24 @@ function tagFor(resolved: Resolved[]): string {
 const begin = (tag: string, i: number) => `@@HAKIT-${tag}-${i}-BEGIN@@`;
 const end = (tag: string, i: number) => `@@HAKIT-${tag}-${i}-END`;
 
+function sectionCommand(s: Section, resolved: Resolved[]): string {
+  if (s.many && s.fact.many) return s.fact.many.command(s.at.map((i) => resolved[i]!.args));
+  return s.fact.command(resolved[s.at[0]!]!.args);
+}
+
 /**
- * One POSIX sh script gathering every requested fact in one round trip. Each snippet runs in its own
- * subshell with stdin from /dev/null, between unique BEGIN/END lines; the END line carries its exit code.
+ * One POSIX sh script gathering every requested fact in one round trip. Each section runs in a brace group
+ * (no subshell: one fork fewer per section; hence the no-`exit` rule on `Fact.command`) with stdin from
+ * /dev/null, between unique BEGIN/END lines; the END line carries the section's exit code.
  */
 export function buildBatch(reqs: FactRequest[], lookup: FactLookup): string {
   const resolved = resolveRequests(reqs, lookup);
   const tag = tagFor(resolved);
   const parts = ['LC_ALL=C; export LC_ALL', 'PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"; export PATH'];
-  resolved.forEach((r, i) => {
+  planSections(resolved).forEach((s, i) => {
     parts.push(
       `printf '%s\\n' '${begin(tag, i)}'`,
-      `(\n${r.fact.command(r.args)}\n) </dev/null`,
+      `{\n${sectionCommand(s, resolved)}\n} </dev/null`,
       `printf '\\n%s %s@@\\n' '${end(tag, i)}' "$?"`,
     );
   });
@@ -68,30 +105,48 @@ export function buildBatch(reqs: FactRequest[], lookup: FactLookup): string {
 export function parseBatch(reqs: FactRequest[], stdout: string, lookup: FactLookup): Map<string, unknown> {
   const resolved = resolveRequests(reqs, lookup);
   const tag = tagFor(resolved);
-  const out = new Map<string, unknown>();
-  resolved.forEach((r, i) => {
+  const values: unknown[] = new Array(resolved.length);
+  planSections(resolved).forEach((s, i) => {
+    const name = s.fact.name;
     const b = `${begin(tag, i)}\n`;
     const start = stdout.indexOf(b);
     const e = `\n${end(tag, i)} `;
     const stop = start < 0 ? -1 : stdout.indexOf(e, start + b.length - 1);
-    if (start < 0 || stop < 0) throw new FactError(r.fact.name, 'no output (the batch was cut short?)');
+    if (start < 0 || stop < 0) throw new FactError(name, 'no output (the batch was cut short?)');
     const body = stdout.slice(start + b.length, stop);
     const rcMatch = /^(\d+)@@/.exec(stdout.slice(stop + e.length));
-    if (!rcMatch) throw new FactError(r.fact.name, 'malformed end marker');
+    if (!rcMatch) throw new FactError(name, 'malformed end marker');
     const exitCode = Number(rcMatch[1]);
-    let value: unknown;
-    try {
-      value = r.fact.parse(body, exitCode, r.args);
-    } catch (err) {
-      const why = err instanceof Error ? err.message : String(err);
-      throw new FactError(r.fact.name, `cannot parse output (exit ${exitCode}): ${why}`, err);
-    }
-    const checked = (r.fact.schema as z.ZodType).safeParse(value);
-    if (!checked.success)
-      throw new FactError(r.fact.name, `parsed value does not match its schema: ${issues(checked.error)}`);
-    out.set(r.key, checked.data);
+    const parsed = parseSection(s, resolved, body, exitCode);
+    s.at.forEach((at, k) => {
+      const checked = (s.fact.schema as z.ZodType).safeParse(parsed[k]);
+      if (!checked.success)
+        throw new FactError(name, `parsed value does not match its schema: ${issues(checked.error)}`);
+      values[at] = checked.data;
+    });
   });
-  return out;
+  // Insertion order = first-seen request order, whatever the sections.
+  return new Map(resolved.map((r, i) => [r.key, values[i]]));
+}
+
+/** The section's raw values, one per member; a parser's exception becomes a FactError naming the fact. */
+function parseSection(s: Section, resolved: Resolved[], body: string, exitCode: number): unknown[] {
+  try {
+    if (!s.many || !s.fact.many) return [s.fact.parse(body, exitCode, resolved[s.at[0]!]!.args)];
+    const vals = s.fact.many.parse(
+      body,
+      exitCode,
+      s.at.map((i) => resolved[i]!.args),
+    );
+    if (!Array.isArray(vals) || vals.length !== s.at.length)
+      throw new ParseProblem(
+        `expected ${s.at.length} values, got ${Array.isArray(vals) ? vals.length : 'none'}`,
+      );
+    return vals;
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new FactError(s.fact.name, `cannot parse output (exit ${exitCode}): ${why}`, err);
+  }
 }
 
 function issues(err: z.ZodError): string {

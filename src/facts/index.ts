@@ -47,7 +47,8 @@ export function getFact(name: string): AnyFact {
 
 /**
  * ONE POSIX sh script gathering all the requested facts in one round trip (duplicates gathered once).
- * Each snippet runs in a subshell between unique delimiter lines that carry its exit code.
+ * Each snippet runs in a brace group between unique delimiter lines that carry its exit code; several requests
+ * of a fact with a `many` hook (e.g. `file`) share one snippet.
  * Throws FactError for an unknown fact or invalid fact arguments.
  */
 export function batchFactCommand(reqs: FactRequest[]): string {

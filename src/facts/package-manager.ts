@@ -9,8 +9,9 @@ export type PackageManager = z.infer<typeof packageManagerSchema>;
 /** The package manager: apt, dnf or yum (first found, in that order); null when none. */
 export const packageManagerFact: Fact<PackageManager> = {
   name: 'package_manager',
+  // `break`, not `exit`: snippets share the batch's shell (see Fact.command); `none` is the loop's last word.
   command: () =>
-    'for m in apt-get dnf yum; do if command -v "$m" >/dev/null 2>&1; then echo "$m"; exit 0; fi; done; echo none',
+    'for m in apt-get dnf yum none; do if [ "$m" = none ] || command -v "$m" >/dev/null 2>&1; then echo "$m"; break; fi; done',
   parse(stdout) {
     const v = lines(stdout)[0];
     if (v === 'apt-get') return 'apt';

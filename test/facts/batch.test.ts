@@ -24,7 +24,8 @@ describe('batchFactCommand / parseFactBatch (run by the local sh)', () => {
     symlinkSync('app.conf', join(dir, 'link'));
     facts.test_exit = {
       name: 'test_exit',
-      command: () => "echo '@@HAKIT-0123456789abcdef-0-END 0@@'; echo 'tail'; exit 3",
+      // `(exit 3)`, not `exit 3`: snippets share the batch's shell (brace groups), see Fact.command.
+      command: () => "echo '@@HAKIT-0123456789abcdef-0-END 0@@'; echo 'tail'; (exit 3)",
       parse: (stdout: string, exitCode: number) => ({ stdout, exitCode }),
       schema: z.object({ stdout: z.string(), exitCode: z.number() }),
     };
@@ -63,7 +64,8 @@ describe('batchFactCommand / parseFactBatch (run by the local sh)', () => {
       { fact: 'file', args: { path: join(dir, 'app.conf') } }, // duplicate: gathered once
     ];
     const script = batchFactCommand(reqs);
-    expect(script.match(/-BEGIN@@/g)).toHaveLength(8);
+    // The four `file` requests share one section (Fact.many): 5 sections for 8 distinct requests.
+    expect(script.match(/-BEGIN@@/g)).toHaveLength(5);
     const values = parseFactBatch(reqs, runSh(script));
     expect(values.size).toBe(8);
     const content = 'listen = 80\n# BEGIN X\nmanaged\n# END X\n';
@@ -83,7 +85,7 @@ describe('batchFactCommand / parseFactBatch (run by the local sh)', () => {
     expect(values.get('os')).toMatchObject({ family: expect.any(String), id: expect.any(String) });
   });
 
-  it("carries each snippet's exit code; an exit or a forged marker does not disturb the others", () => {
+  it("carries each snippet's exit code; a forged marker does not disturb the others", () => {
     const reqs: FactRequest[] = [{ fact: 'test_exit' }, { fact: 'path_exists', args: { path: dir } }];
     const values = parseFactBatch(reqs, runSh(batchFactCommand(reqs)));
     expect(values.get('test_exit')).toEqual({
