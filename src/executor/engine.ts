@@ -199,6 +199,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
         const started = Date.now();
         let o: TaskHostOutcome;
         try {
+          st.facts.reached(task);
           o = await runTaskOnHost(task, st, { opts, renderer, play, scope: scopeOf(st) });
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
@@ -261,10 +262,16 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
         await mapLimit(batch, forks, async (h) => {
           const st = states.get(h) as HostState;
           if (st.failed || st.unreachable) return;
+          st.facts.setHints([]);
           try {
-            const reqs = await predictFactRequests(selected, scopeOf(st), { opts, renderer, play });
+            const hints = await predictFactRequests(selected, scopeOf(st), { opts, renderer, play });
+            st.facts.setHints(hints);
+            const reqs = hints.flatMap((h) => h.reqs);
             if (reqs.length)
-              await st.facts.get(reqs, opts.commandTimeoutMs ? { timeoutMs: opts.commandTimeoutMs } : {});
+              await st.facts.get(reqs, {
+                withHints: false,
+                ...(opts.commandTimeoutMs ? { timeoutMs: opts.commandTimeoutMs } : {}),
+              });
           } catch {
             // Best effort: each task still gathers what it lacks (and reports a failure where it belongs).
           }

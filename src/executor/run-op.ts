@@ -1,6 +1,7 @@
+import { randomBytes } from 'node:crypto';
 import type { Connector } from '../connect/types.js';
 import { UnreachableError } from '../errors/index.js';
-import type { FactRequest, Operation, Plan, Step } from '../ops/types.js';
+import { type FactRequest, factKey, type Operation, type Plan, type Step } from '../ops/types.js';
 import type { HostFactCache } from './fact-cache.js';
 import { fusedFailure, planCommands } from './fuse.js';
 
@@ -31,7 +32,15 @@ export interface OpContext {
   diff?: boolean;
   become?: boolean;
   commandTimeoutMs?: number;
+  /**
+   * The task declares it changes nothing (`changed_when: false`, e.g. a check command): the facts it planned
+   * from and every other cached fact stay valid after it runs.
+   */
+  readOnly?: boolean;
 }
+
+/** Separates a command's own stdout from the write-through fact gather appended to it. */
+export const REFRESH_MARKER = `@@HAKIT-REFRESH-${randomBytes(6).toString('hex')}@@`;
 
 /** The text shown for a step: its `display`, else the command, else `put PATH` (stdin/contents never shown). */
 export function stepDisplay(step: Step): string {
@@ -64,30 +73,54 @@ export async function runOperation(
   };
   if (plan.steps.length === 0 || ctx.check) return base;
 
+  const changes = !plan.noChange && !ctx.readOnly;
+  const commands = planCommands(plan.steps, ctx.connector.posixShell === true);
+  const refresh = changes ? writeThrough(ctx, plan, reqs, commands) : undefined;
+  let refreshed = false;
   let last: { rc: number | null; stdout: string; stderr: string } | undefined;
-  for (const cmd of planCommands(plan.steps, ctx.connector.posixShell === true)) {
+  for (const [ci, cmd] of commands.entries()) {
     const first = cmd.indices[0]!;
     if ('put' in cmd) {
       try {
         await ctx.connector.putFile(cmd.put.path, cmd.put.content, cmd.put.mode);
       } catch (err) {
-        invalidate(ctx, plan, reqs);
+        if (!ctx.readOnly) invalidate(ctx, plan, reqs);
         if (err instanceof UnreachableError) throw err;
         return { ...base, failed: true, error: { command: displays[first], message: errMessage(err) } };
       }
       continue;
     }
     const timeoutMs = cmd.timeoutMs ?? ctx.commandTimeoutMs;
-    const res = await ctx.connector.exec(cmd.command, {
-      ...(cmd.stdin !== undefined ? { stdin: cmd.stdin } : {}),
-      ...(ctx.become !== undefined ? { become: ctx.become } : {}),
-      ...(timeoutMs ? { timeoutMs } : {}),
-    });
     const lone = cmd.indices.length === 1 ? plan.steps[first] : undefined;
     const okCodes = lone?.kind === 'exec' && lone.okCodes ? lone.okCodes : [0];
+    const withRefresh = refresh && ci === commands.length - 1 ? refresh : undefined;
+    const res = await ctx.connector.exec(
+      withRefresh ? appendRefresh(cmd.command, okCodes, withRefresh.script) : cmd.command,
+      {
+        ...(cmd.stdin !== undefined ? { stdin: cmd.stdin } : {}),
+        ...(ctx.become !== undefined ? { become: ctx.become } : {}),
+        ...(timeoutMs ? { timeoutMs } : {}),
+      },
+    );
+    const ok = res.exitCode !== null && okCodes.includes(res.exitCode);
+    if (withRefresh) {
+      const cut = res.stdout.lastIndexOf(`\n${REFRESH_MARKER}\n`);
+      const own = cut >= 0 ? res.stdout.slice(0, cut) : res.stdout;
+      if (ok) {
+        try {
+          if (cut < 0) throw new Error('no refresh output');
+          withRefresh.apply(res.stdout.slice(cut + REFRESH_MARKER.length + 2));
+          ctx.facts.invalidate(withRefresh.drop);
+          refreshed = true;
+        } catch {
+          // Unusable gather output: fall back to dropping the stale facts (they are gathered when needed).
+        }
+      }
+      res.stdout = own;
+    }
     last = { rc: res.exitCode, stdout: res.stdout, stderr: res.stderr };
-    if (res.exitCode !== null && okCodes.includes(res.exitCode)) continue;
-    invalidate(ctx, plan, reqs);
+    if (ok) continue;
+    if (!ctx.readOnly) invalidate(ctx, plan, reqs);
     // A fused command names its failing step in a marker line; otherwise the command is one step.
     const marked = fusedFailure(res.stderr);
     const index = marked?.index ?? first;
@@ -111,21 +144,74 @@ export async function runOperation(
       },
     };
   }
-  if (!plan.noChange) invalidate(ctx, plan, reqs);
+  if (changes && !refreshed) invalidate(ctx, plan, reqs);
   return { ...base, ...(last ? { rc: last.rc, stdout: last.stdout, stderr: last.stderr } : {}) };
 }
 
 /**
- * After a change (or a partial one), the facts this operation planned from are stale, and so is every fact
- * about a path it wrote (e.g. `authorized_keys:{user}` and `file:{path}` after an authorized_key task). A change
- * that wrote no known file drops all non-base facts, since its effects are not known path by path.
+ * The facts a change made stale: those the operation planned from, and every cached fact about a path it wrote
+ * or touched (e.g. `authorized_keys:{user}` and `file:{path}` after an authorized_key task). `all` when the
+ * plan names no paths: its effects are not known path by path.
  */
+function staleFacts(ctx: OpContext, plan: Plan, used: readonly FactRequest[]): FactRequest[] | 'all' {
+  const tree = [...(plan.diffs?.map((d) => d.path) ?? []), ...(plan.touches?.tree ?? [])];
+  const exact = plan.touches?.exact ?? [];
+  if (tree.length === 0 && exact.length === 0) return 'all';
+  const out = new Map<string, FactRequest>();
+  for (const r of [...used, ...ctx.facts.aboutPaths(tree, exact)]) out.set(factKey(r), r);
+  return [...out.values()];
+}
+
+/** Drops the stale facts (all non-base facts when the change's effects are unknown). */
 function invalidate(ctx: OpContext, plan: Plan, used: readonly FactRequest[]): void {
-  const paths = plan.diffs?.map((d) => d.path) ?? [];
-  if (paths.length > 0) {
-    ctx.facts.invalidatePaths(paths);
-    ctx.facts.invalidate(used);
-  } else ctx.facts.invalidateAll(ctx.facts.baseRequests);
+  const stale = staleFacts(ctx, plan, used);
+  if (stale === 'all') ctx.facts.invalidateAll(ctx.facts.baseRequests);
+  else ctx.facts.invalidate(stale);
+}
+
+interface WriteThrough extends ReturnType<HostFactCache['refresh']> {
+  /** Stale facts not worth re-gathering (nothing later asks for them): dropped once the change succeeded. */
+  drop: FactRequest[];
+}
+
+/**
+ * The write-through gather for a change with known effects, run by the plan's last command right after it
+ * succeeds: the stale facts that later tasks (or later items of this loop) will ask for. Undefined when it
+ * cannot be done exactly or is not worth it: unknown effects, no POSIX shell, a last step that is a plain
+ * upload, nothing wanted later, or facts that need root while the command may run without it.
+ */
+function writeThrough(
+  ctx: OpContext,
+  plan: Plan,
+  used: readonly FactRequest[],
+  commands: ReturnType<typeof planCommands>,
+): WriteThrough | undefined {
+  const lastCmd = commands[commands.length - 1];
+  if (ctx.connector.posixShell !== true || !lastCmd || 'put' in lastCmd) return undefined;
+  const stale = staleFacts(ctx, plan, used);
+  if (stale === 'all') return undefined;
+  const wanted = ctx.facts.wantedLater(stale);
+  if (wanted.length === 0) return undefined;
+  const refresh = ctx.facts.refresh(wanted);
+  const privileged = ctx.become === true || ctx.connector.loginUser === 'root';
+  if (refresh.become && !privileged) return undefined;
+  const keep = new Set(wanted.map(factKey));
+  return { ...refresh, drop: stale.filter((r) => !keep.has(factKey(r))) };
+}
+
+/**
+ * `command`, then (only when it exited with an accepted code) a marker line and the gather. The command runs in
+ * a subshell so its own `exit` cannot skip the gather; the whole keeps the command's exit code.
+ */
+export function appendRefresh(command: string, okCodes: readonly number[], gather: string): string {
+  return [
+    `(\n${command}\n)`,
+    '__hk_rc=$?',
+    `case " ${okCodes.join(' ')} " in *" $__hk_rc "*) printf '\\n%s\\n' '${REFRESH_MARKER}'`,
+    gather,
+    ';; esac',
+    'exit "$__hk_rc"',
+  ].join('\n');
 }
 
 function errMessage(err: unknown): string {

@@ -201,6 +201,7 @@ async function invoke(
   const { op, args } = await prepareOp(task, scope, ctx);
   const become = task.become ?? ctx.play.become;
   const conditions = pickConditions(args);
+  const changedWhen = task.changedWhen ?? conditions?.changedWhen;
   const outcome = await runOperation(op, args, {
     connector: host.connector,
     facts: host.facts,
@@ -208,6 +209,7 @@ async function invoke(
     diff: ctx.opts.showDiff ?? false,
     ...(become !== undefined ? { become } : {}),
     ...(ctx.opts.commandTimeoutMs ? { commandTimeoutMs: ctx.opts.commandTimeoutMs } : {}),
+    ...(changedWhen === false || changedWhen === 'false' ? { readOnly: true } : {}),
   });
   return conditions ? { ...outcome, conditions } : outcome;
 }
@@ -222,11 +224,13 @@ export async function predictFactRequests(
   tasks: readonly Task[],
   scope: Record<string, unknown>,
   ctx: Omit<TaskContext, 'scope'>,
-): Promise<FactRequest[]> {
-  const out: FactRequest[] = [];
+): Promise<Array<{ task: Task; reqs: FactRequest[] }>> {
+  const perTask: Array<{ task: Task; reqs: FactRequest[] }> = [];
   const full: TaskContext = { ...ctx, scope };
   for (const task of tasks) {
     if (task.op === 'meta') continue;
+    const out: FactRequest[] = [];
+    perTask.push({ task, reqs: out });
     try {
       const s = { ...scope, ...renderTaskVars(task, full) };
       for (const item of resolveLoop(task, s, full)) {
@@ -243,7 +247,7 @@ export async function predictFactRequests(
       // Not predictable now (e.g. arguments from a registered result): the task gathers its facts itself.
     }
   }
-  return out;
+  return perTask;
 }
 
 function pickConditions(args: unknown): OpOutcome['conditions'] {

@@ -45,6 +45,12 @@ export interface Plan {
   summary?: string;
   diffs?: FileDiff[];
   /**
+   * Extension: paths the steps may change besides those in `diffs` (whose facts, and the facts of paths below
+   * them, go stale): `tree` paths with everything below them, `exact` paths alone (e.g. the parents `mkdir -p`
+   * may create). A changing plan with neither `diffs` nor `touches` makes every non-base fact stale.
+   */
+  touches?: { tree?: string[]; exact?: string[] };
+  /**
    * Extension: the steps only wait or check (e.g. `wait_for`): when they succeed the task is "ok", not
    * "changed". Absent/false: a non-empty plan means changed.
    */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { LocalConnector } from '../../src/connect/index.js';
+import type { Connector } from '../../src/connect/types.js';
 import { type FactSource, HostFactCache } from '../../src/executor/fact-cache.js';
 import { runOperation } from '../../src/executor/run-op.js';
 import type { FactRequest, Operation } from '../../src/ops/types.js';
@@ -32,13 +33,25 @@ describe('runOperation fact invalidation', () => {
     }),
   };
 
-  it('drops the facts an operation used after it changed the host, and keeps unrelated ones', async () => {
-    const cache = new HostFactCache(new LocalConnector('local'), keyed);
+  /** The same host without a POSIX shell: steps run one by one and facts cannot be gathered by them. */
+  const plainShell = (c: LocalConnector): Connector => ({
+    host: c.host,
+    loginUser: c.loginUser,
+    connect: () => c.connect(),
+    exec: (cmd, o) => c.exec(cmd, o),
+    putFile: (p, d, m) => c.putFile(p, d, m),
+    getFile: (p) => c.getFile(p),
+    close: () => c.close(),
+  });
+
+  it('without a POSIX shell: drops the facts an operation used after it changed the host, keeps unrelated ones', async () => {
+    const conn = plainShell(new LocalConnector('local'));
+    const cache = new HostFactCache(conn, keyed);
     await cache.get([{ fact: 'os' }, { fact: 'file', args: { path: '/etc/other' } }]);
     const out = await runOperation(
       op as Operation<unknown>,
       { key: 'ssh-ed25519 AAA' },
-      { connector: new LocalConnector('local'), facts: cache, check: false },
+      { connector: conn, facts: cache, check: false },
     );
     expect(out.changed).toBe(true);
     expect(cache.has({ fact: 'authorized_keys', args: { user: 'deploy' } })).toBe(false);

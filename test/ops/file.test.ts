@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ancestors } from '../../src/ops/file.js';
 import { getOperation, PlanError } from '../../src/ops/index.js';
 import { commands, existingFile, fileReq, planOp } from './helpers.js';
 
@@ -24,6 +25,15 @@ describe('file operation', () => {
     expect(commands(plan({ state: 'directory', mode: '0755' }, dir))).toEqual(['chmod 0755 -- /srv/app']);
     expect(commands(plan({ state: 'directory', group: 'adm' }, dir))).toEqual(['chown :adm -- /srv/app']);
     expect(() => plan({ state: 'directory' }, existingFile())).toThrow(PlanError);
+  });
+
+  it('names the paths it changes, so only their facts go stale', () => {
+    expect(plan({ state: 'directory' }, { exists: false }).touches).toEqual({ exact: [P, '/srv'] });
+    expect(plan({ state: 'absent' }, existingFile()).touches).toEqual({ tree: [P] });
+    expect(plan({ state: 'link', src: '/opt/x' }, { exists: false }).touches).toEqual({ tree: [P] });
+    expect(plan({ mode: '0600' }, existingFile()).touches).toEqual({ exact: [P] });
+    expect(ancestors('/a/b/c/')).toEqual(['/a/b', '/a']);
+    expect(ancestors('/a')).toEqual([]);
   });
 
   it('file: only attributes, and it must exist', () => {

@@ -1,0 +1,25 @@
+import type { FactSource } from '../../../src/executor/fact-cache.js';
+import { shq } from '../../../src/ops/shell.js';
+import { type FactRequest, factKey } from '../../../src/ops/types.js';
+
+/** `state:{path}` → the file's content or "absent"; `broken` prints garbage the parser rejects. */
+export const stateFacts: FactSource = {
+  command: (reqs: FactRequest[]) =>
+    reqs
+      .map((r, i) => {
+        if (r.fact === 'broken') return `printf '%s\\n' '#${i} ???'`;
+        const p = shq((r.args as { path: string }).path);
+        return `printf '#${i} %s\\n' "$(cat ${p} 2>/dev/null || echo absent)"`;
+      })
+      .join('\n'),
+  parse: (reqs, stdout) => {
+    const got = new Map<string, unknown>();
+    reqs.forEach((r, i) => {
+      const m = new RegExp(`^#${i} (.*)$`, 'm').exec(stdout);
+      if (!m || m[1] === '???') throw new Error(`fact ${i}: no usable output`);
+      got.set(factKey(r), m[1]);
+    });
+    return got;
+  },
+  needsBecome: () => false,
+};
