@@ -2,6 +2,14 @@ import type { Connector } from '../connect/types.js';
 import { CommandFailedError, UnreachableError } from '../errors/index.js';
 import { type FactRequest, factKey } from '../ops/types.js';
 
+/** The facts one task of the play is expected to ask for (see `predictFactRequests`). */
+export interface FactHint {
+  task: unknown;
+  reqs: readonly FactRequest[];
+  /** A change by this task may have effects not known path by path (a command, a service…). */
+  opaque?: boolean;
+}
+
 /** How facts are turned into one shell command and parsed back (the facts registry, injectable for tests). */
 export interface FactSource {
   command(reqs: FactRequest[]): string;
@@ -25,7 +33,7 @@ export class HostFactCache {
    * of the task now running: a gather for a task also fetches what the tasks after it will need, so a change
    * that drops facts costs one round trip later, not one per task.
    */
-  private hints: Array<{ task: unknown; reqs: readonly FactRequest[] }> = [];
+  private hints: FactHint[] = [];
   private hintPos = 0;
 
   constructor(
@@ -49,7 +57,7 @@ export class HostFactCache {
   }
 
   /** Sets the play's predicted facts per task (in task order); see `hints`. */
-  setHints(hints: Array<{ task: unknown; reqs: readonly FactRequest[] }>): void {
+  setHints(hints: FactHint[]): void {
     this.hints = hints;
     this.hintPos = 0;
   }
@@ -85,14 +93,22 @@ export class HostFactCache {
     return out;
   }
 
-  /** Hinted facts of the current and later tasks that are neither cached nor in `asked`. */
+  /**
+   * Hinted facts of the current task and the ones after it, up to and including the first task (the current
+   * one included) whose changes may drop every fact (`opaque`: gathering past it would likely be repeated),
+   * that are neither cached nor in `asked`.
+   */
   private upcoming(asked: ReadonlyMap<string, FactRequest>): FactRequest[] {
     const out = new Map<string, FactRequest>();
-    for (const h of this.hints.slice(this.hintPos))
+    for (const h of this.hints.slice(this.hintPos)) {
       for (const r of h.reqs) {
         const k = factKey(r);
         if (!asked.has(k) && !this.values.has(k)) out.set(k, r);
       }
+      // An opaque task is the last one worth gathering for (its own facts are needed before it runs); when it
+      // is the current task, whatever comes after it would be dropped by its change anyway.
+      if (h.opaque) break;
+    }
     return [...out.values()];
   }
 

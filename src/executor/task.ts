@@ -8,7 +8,7 @@ import { ExprError, evalCondition } from '../playbook/expr.js';
 import type { TargetNode } from '../playbook/hosts.js';
 import type { ArgRenderer } from '../playbook/template.js';
 import type { Play, SourceRef, Task } from '../playbook/types.js';
-import type { HostFactCache } from './fact-cache.js';
+import type { FactHint, HostFactCache } from './fact-cache.js';
 import { type OpOutcome, runOperation } from './run-op.js';
 import type { RunOptions } from './types.js';
 
@@ -215,6 +215,23 @@ async function invoke(
 }
 
 /**
+ * Operations whose changes name the paths they affect (so a change drops only the facts about those paths).
+ * Any other operation (command, shell, service, package, user, group, registered TypeScript operations) may
+ * drop every fact when it changes something. Only a performance hint: a wrong entry costs round trips, never
+ * correctness.
+ */
+const PATH_SCOPED_OPS = new Set([
+  'file',
+  'copy',
+  'template',
+  'lineinfile',
+  'blockinfile',
+  'authorized_key',
+  'sysctl',
+  'wait_for',
+]);
+
+/**
  * The facts the given tasks will ask for on this host, as far as they can be known before the play runs: tasks
  * (and loop items) whose arguments render from the host's variables. Tasks that depend on what an earlier task
  * registers, or whose `when` is false now, are left out; they gather their own facts when they run. Gathering
@@ -224,13 +241,18 @@ export async function predictFactRequests(
   tasks: readonly Task[],
   scope: Record<string, unknown>,
   ctx: Omit<TaskContext, 'scope'>,
-): Promise<Array<{ task: Task; reqs: FactRequest[] }>> {
-  const perTask: Array<{ task: Task; reqs: FactRequest[] }> = [];
+): Promise<Array<FactHint & { task: Task; reqs: FactRequest[] }>> {
+  const perTask: Array<FactHint & { task: Task; reqs: FactRequest[] }> = [];
   const full: TaskContext = { ...ctx, scope };
   for (const task of tasks) {
     if (task.op === 'meta') continue;
     const out: FactRequest[] = [];
-    perTask.push({ task, reqs: out });
+    const readOnly = task.changedWhen === false || task.changedWhen === 'false';
+    perTask.push({
+      task,
+      reqs: out,
+      ...(!readOnly && !PATH_SCOPED_OPS.has(task.op) ? { opaque: true } : {}),
+    });
     try {
       const s = { ...scope, ...renderTaskVars(task, full) };
       for (const item of resolveLoop(task, s, full)) {

@@ -46,18 +46,25 @@ export function installScript(opts: {
   const chown = opts.chown ? shq(opts.chown) : undefined;
   const s = [
     `t=${shq(opts.tmp)}; d=${shq(opts.dest)}`,
-    ...(chown ? [`chown ${chown} -- "$t" || { rm -f -- "$t"; exit 1; }`] : []),
-    `chmod ${opts.mode} -- "$t" || { rm -f -- "$t"; exit 1; }`,
+    // The put step created "$t" with its mode. chown clears setuid/setgid bits, so the mode is set again after it.
+    ...(chown
+      ? [
+          `chown ${chown} -- "$t" || { rm -f -- "$t"; exit 1; }`,
+          `chmod ${opts.mode} -- "$t" || { rm -f -- "$t"; exit 1; }`,
+        ]
+      : []),
     ...(opts.backup
       ? ['if [ -f "$d" ]; then cp -p -- "$d" "$d.$(date +%Y%m%d%H%M%S)~" || { rm -f -- "$t"; exit 1; }; fi']
       : []),
-    // -T: never move INTO dest should it have become a directory.
-    'if err=$(mv -f -T -- "$t" "$d" 2>&1); then exit 0; fi',
+    // -T: never move INTO dest should it have become a directory. (No `$(...)` capture: it costs a fork.)
+    'if mv -f -T -- "$t" "$d" 2>/dev/null; then exit 0; fi',
     // Bind mount? (mountpoint(1) knows file mounts; mountinfo and a device mismatch cover older util-linux.)
     'if [ -f "$d" ] && { mountpoint -q -- "$d" 2>/dev/null || awk -v d="$d" \'$5 == d {f=1} END {exit !f}\' /proc/self/mountinfo || [ "$(stat -c %d -- "$d")" != "$(stat -c %d -- "$t")" ]; }; then',
     `  cat -- "$t" > "$d" && chmod ${opts.mode} -- "$d"${chown ? ` && chown ${chown} -- "$d"` : ''} && rm -f -- "$t" && exit 0`,
     'fi',
-    'rm -f -- "$t"; printf \'%s\\n\' "$err" >&2; exit 1',
+    // Not a bind mount: try once more so mv's own message reaches stderr.
+    'if mv -f -T -- "$t" "$d"; then exit 0; fi',
+    'rm -f -- "$t"; exit 1',
   ];
   return s.join('\n');
 }

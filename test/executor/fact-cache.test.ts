@@ -51,6 +51,25 @@ describe('HostFactCache hints', () => {
     expect(conn.calls).toBe(1);
   });
 
+  it('stops after the next opaque task (a command may drop every fact again): no gathering past it', async () => {
+    const conn = new Counting('local');
+    const cache = new HostFactCache(conn, stateFacts);
+    const [a, b, c] = ['a', 'b', 'c'].map((n) => join(dir, n)) as [string, string, string];
+    cache.setHints([
+      { task: 1, reqs: [st(a)] },
+      { task: 2, reqs: [st(b)], opaque: true },
+      { task: 3, reqs: [st(c)] },
+    ]);
+    await cache.get([st(a)]);
+    expect(cache.has(st(b))).toBe(true); // the next opaque task's own facts come along
+    expect(cache.has(st(c))).toBe(false); // nothing after it
+    // The opaque task is running now: its change would drop what comes after it, so nothing rides along.
+    cache.invalidateAll();
+    cache.reached(2);
+    await cache.get([st(b)]);
+    expect(cache.has(st(c))).toBe(false);
+  });
+
   it('withHints: false gathers only what was asked', async () => {
     const conn = new Counting('local');
     const cache = new HostFactCache(conn, stateFacts);
