@@ -1,4 +1,5 @@
 import { execFile } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Sandbox } from '../src/sandbox/index.js';
 
 /**
@@ -149,4 +150,52 @@ export function snapshotProblems(s: Map<string, string[]>): string[] {
       problems.push(`${host}: not 2 sysctl lines`);
   }
   return problems;
+}
+
+/**
+ * CPU time used so far (ms) by all of a sandbox's node containers together (cgroup v1 cpuacct or cgroup v2
+ * cpu.stat), or null when this machine does not expose it. Used to show where a run's CPU goes: on a 2-core
+ * machine the 30 hosts and the controller share the same cores.
+ */
+export async function hostsCpuMeter(sb: Sandbox): Promise<() => number | null> {
+  const ids = await Promise.all(
+    sb.nodes.map(
+      (n) =>
+        new Promise<string>((resolve) =>
+          execFile('docker', ['inspect', '-f', '{{.Id}}', n.containerName], (err, out) =>
+            resolve(err ? '' : out.trim()),
+          ),
+        ),
+    ),
+  );
+  const files = ids.map((id) =>
+    [
+      { path: `/sys/fs/cgroup/cpuacct/docker/${id}/cpuacct.usage`, unit: 'ns' as const },
+      { path: `/sys/fs/cgroup/system.slice/docker-${id}.scope/cpu.stat`, unit: 'stat' as const },
+      { path: `/sys/fs/cgroup/docker/${id}/cpu.stat`, unit: 'stat' as const },
+    ].find((f) => id !== '' && existsSync(f.path)),
+  );
+  if (files.some((f) => f === undefined)) return () => null;
+  return () => {
+    let ms = 0;
+    for (const f of files) {
+      const text = readFileSync(f!.path, 'utf8');
+      if (f!.unit === 'ns') ms += Number(text) / 1e6;
+      else ms += Number(/usage_usec (\d+)/.exec(text)?.[1] ?? Number.NaN) / 1e3;
+    }
+    return Number.isFinite(ms) ? ms : null;
+  };
+}
+
+/** CPU time (ms) of this process's finished, waited-for children (and their descendants), from /proc. */
+export function childrenCpuMs(): number | null {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command name: state is field 3, so cutime (16) and cstime (17) are at indices 13 and 14.
+    const ticks = Number(fields[13]) + Number(fields[14]);
+    return (ticks * 1000) / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return null;
+  }
 }

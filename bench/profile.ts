@@ -33,6 +33,7 @@ interface Counts {
 function counting(c: Connector, n: Counts): Connector {
   return {
     host: c.host,
+    ...(c.posixShell ? { posixShell: true } : {}),
     ...(c.loginUser ? { loginUser: c.loginUser } : {}),
     connect: () => c.connect(),
     async exec(command: string, opts?: ExecOptions) {

@@ -15,7 +15,15 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadSandbox, type Sandbox, sandboxDown, sandboxStatus, sandboxUp } from '../src/sandbox/index.js';
-import { diffSnapshots, prepareHosts, resetHosts, snapshotHosts, snapshotProblems } from './hosts.js';
+import {
+  childrenCpuMs,
+  diffSnapshots,
+  hostsCpuMeter,
+  prepareHosts,
+  resetHosts,
+  snapshotHosts,
+  snapshotProblems,
+} from './hosts.js';
 import { median, seconds, table } from './stats.js';
 import {
   ansibleTool,
@@ -40,6 +48,13 @@ interface Sample {
   noopMs: number;
   /** 1-minute load average just before the first run. */
   load: number;
+  /** CPU used by the tool's process tree (controller) and by all sandbox containers (hosts), ms; null if unknown. */
+  cpu?: { first: CpuUse; noop: CpuUse };
+}
+
+interface CpuUse {
+  controllerMs: number | null;
+  hostsMs: number | null;
 }
 
 interface SizeResult {
@@ -110,6 +125,15 @@ async function measureSize(
   const dir = await workDir(sb);
   await writeAuthkey();
   const tools: Tool[] = [hakitTool(sb.inventoryPath), await ansibleTool(sb, dir)];
+  const hostsCpu = await hostsCpuMeter(sb);
+  const cpuNow = () => ({ controller: childrenCpuMs(), hosts: hostsCpu() });
+  const cpuSince = (m: ReturnType<typeof cpuNow>): CpuUse => {
+    const now = cpuNow();
+    return {
+      controllerMs: now.controller !== null && m.controller !== null ? now.controller - m.controller : null,
+      hostsMs: now.hosts !== null && m.hosts !== null ? now.hosts - m.hosts : null,
+    };
+  };
   const samples: Record<string, Sample[]> = { hakit: [], ansible: [] };
   const stateDiffs: string[] = [];
   const rerunProblems: string[] = [];
@@ -128,19 +152,29 @@ async function measureSize(
     for (const t of order) {
       await resetHosts(sb);
       const load = loadavg()[0] ?? 0;
+      const m0 = cpuNow();
       const first = await t.run();
+      const firstCpu = cpuSince(m0);
       check(t, 'first run', first);
       const snap = await snapshotHosts(sb);
       const problems = snapshotProblems(snap);
       if (problems.length)
         throw new Error(`${t.name}: W1 incomplete after the first run:\n${problems.join('\n')}`);
       snaps.set(t.name, snap);
+      const m1 = cpuNow();
       const noop = await t.run();
+      const noopCpu = cpuSince(m1);
       check(t, 'rerun', noop);
       if (noop.changed !== 0)
         rerunProblems.push(`rep ${rep}: ${t.name} rerun changed ${noop.changed} task(s)`);
       if (t.name === 'hakit') hakitNoopTasks = hakitSummary(noop.stdout).tasks;
-      samples[t.name]?.push({ rep, firstMs: first.ms, noopMs: noop.ms, load });
+      samples[t.name]?.push({
+        rep,
+        firstMs: first.ms,
+        noopMs: noop.ms,
+        load,
+        cpu: { first: firstCpu, noop: noopCpu },
+      });
       log(
         `${sb.name} rep ${rep} ${t.name}: first ${seconds(first.ms)}, rerun ${seconds(noop.ms)} (load ${load.toFixed(2)})`,
       );
@@ -170,6 +204,16 @@ async function measureSize(
       rerunProblems,
     },
   };
+}
+
+/** Median CPU of hakit's runs for one phase: "1.10 s + 2.05 s" (controller + all hosts), or "n/a". */
+function cpuText(r: SizeResult, k: 'firstMs' | 'noopMs'): string {
+  const phase = k === 'firstMs' ? 'first' : 'noop';
+  const s = r.samples.hakit ?? [];
+  const ctl = s.map((x) => x.cpu?.[phase].controllerMs).filter((v): v is number => typeof v === 'number');
+  const hosts = s.map((x) => x.cpu?.[phase].hostsMs).filter((v): v is number => typeof v === 'number');
+  if (ctl.length === 0 || hosts.length === 0) return 'n/a';
+  return `${seconds(median(ctl))} + ${seconds(median(hosts))}`;
 }
 
 interface Target {
@@ -261,7 +305,16 @@ async function main(): Promise<number> {
     if (o.down) for (const sb of created) await sandboxDown(sb.name, { cwd: REPO });
   }
 
-  const rows = [['hosts', 'phase', 'hakit (median)', 'Ansible (median)', 'Ansible/hakit']];
+  const rows = [
+    [
+      'hosts',
+      'phase',
+      'hakit (median)',
+      'Ansible (median)',
+      'Ansible/hakit',
+      'hakit CPU: controller + hosts',
+    ],
+  ];
   for (const r of results) {
     for (const [phase, k] of [
       ['first run', 'firstMs'],
@@ -269,7 +322,7 @@ async function main(): Promise<number> {
     ] as const) {
       const h = r.median.hakit![k];
       const a = r.median.ansible![k];
-      rows.push([String(r.hosts), phase, seconds(h), seconds(a), `${(a / h).toFixed(1)}×`]);
+      rows.push([String(r.hosts), phase, seconds(h), seconds(a), `${(a / h).toFixed(1)}×`, cpuText(r, k)]);
     }
   }
   const ts = targets(results);
