@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { shq } from '../ops/shell.js';
 import { ParseProblem } from './errors.js';
-import { fileInfoSchema, parseStatLine } from './file.js';
+import { type FileInfo, fileInfoSchema, parseStatLine, STAT_FORMAT } from './file-stat.js';
 import { decodeBase64, lines, splitOnce } from './lines.js';
 import type { Fact } from './types.js';
 import { accountName } from './validators.js';
@@ -27,7 +27,22 @@ export const authorizedKeysSchema = z.discriminatedUnion('userExists', [
 ]);
 export type AuthorizedKeysInfo = z.infer<typeof authorizedKeysSchema>;
 
-/** A user's home, ~/.ssh and ~/.ssh/authorized_keys (attributes and content) in one snippet. */
+/**
+ * A user's home, ~/.ssh and ~/.ssh/authorized_keys (attributes and content) in one snippet, for at most four
+ * processes (`getent`, `id`, one `stat`, `base64` only when the file exists); the rest is builtins:
+ *
+ * - `home|<h>`: field 6 of the `getent passwd` line (NSS), cut out with parameter expansion.
+ * - `group|<name>`: `id -gn` (NSS too; prints the number when the gid has no name, as before); `|| echo`
+ *   ends the line should id print nothing (the blank line is dropped by the parser).
+ * - `K|<ab>`: a = ~/.ssh, b = ~/.ssh/authorized_keys, 1 = exists (`[ -e ] || [ -L ]`, builtins), 0 = not.
+ *   The existing ones, in that order, are the operands of ONE `stat`, followed by `S|<its exit code>`.
+ *   GNU stat prints one line per operand, in order; each line also ends with `|` + its own path, which the
+ *   parser checks and strips. A failed stat (a path vanished meanwhile) or a line count that does not match
+ *   the flags is a ParseProblem: lines are attributed by position, never guessed.
+ * - `content|` and the file's base64 on the next line when it is a regular file (links followed).
+ *
+ * Leaves `u`, `e`, `h`, `x` and the positional parameters set.
+ */
 export const authorizedKeysFact: Fact<AuthorizedKeysInfo, AuthorizedKeysArgs> = {
   name: 'authorized_keys',
   args: authorizedKeysArgs,
@@ -36,10 +51,14 @@ export const authorizedKeysFact: Fact<AuthorizedKeysInfo, AuthorizedKeysArgs> = 
     return [
       `u=${shq(user)}`,
       'if e=$(getent passwd "$u"); then',
-      '  h=$(printf \'%s\' "$e" | cut -d: -f6); printf \'home|%s\\n\' "$h"; printf \'group|%s\\n\' "$(id -gn "$u")"',
+      `  h=\${e#*:*:*:*:*:}; h=\${h%%:*}`,
+      `  printf 'home|%s\\ngroup|' "$h"; id -gn "$u" || echo`,
+      "  set --; printf 'K|'",
       '  for x in "$h/.ssh" "$h/.ssh/authorized_keys"; do',
-      '    if [ -e "$x" ] || [ -L "$x" ]; then stat -c \'stat|%F|%a|%U|%G|%u|%g|%s\' -- "$x"; else echo absent; fi',
+      '    if [ -e "$x" ] || [ -L "$x" ]; then set -- "$@" "$x"; printf 1; else printf 0; fi',
       '  done',
+      '  echo',
+      `  if [ $# -gt 0 ]; then stat -c '${STAT_FORMAT}|%n' -- "$@"; echo "S|$?"; fi`,
       '  if [ -f "$h/.ssh/authorized_keys" ]; then echo \'content|\'; base64 -w0 < "$h/.ssh/authorized_keys"; echo; fi',
       'else echo nouser; fi',
     ].join('\n');
@@ -50,12 +69,37 @@ export const authorizedKeysFact: Fact<AuthorizedKeysInfo, AuthorizedKeysArgs> = 
     const [hk, home] = splitOnce(ls[0] ?? '', '|');
     const [gk, group] = splitOnce(ls[1] ?? '', '|');
     if (hk !== 'home' || gk !== 'group') throw new ParseProblem('unexpected header lines');
-    const dir = parseStatLine(ls[2]);
-    const file = parseStatLine(ls[3]);
+    const flags = ls[2] ?? '';
+    if (!/^K\|[01]{2}$/.test(flags)) throw new ParseProblem('missing or malformed existence line');
+    const paths = [`${home}/.ssh`, `${home}/.ssh/authorized_keys`];
+    const infos: FileInfo[] = [{ exists: false }, { exists: false }];
+    let i = 3;
+    const existing = [0, 1].filter((j) => flags[2 + j] === '1');
+    if (existing.length > 0) {
+      const statLines: string[] = [];
+      while (i < ls.length && !ls[i]!.startsWith('S|')) statLines.push(ls[i++]!);
+      const status = ls[i++];
+      if (status === undefined) throw new ParseProblem('no stat status line (output cut short?)');
+      if (status !== 'S|0')
+        throw new ParseProblem(`stat failed (exit ${status.slice(2, 8)}): a path vanished?`);
+      if (statLines.length !== existing.length)
+        throw new ParseProblem(`expected ${existing.length} stat lines, got ${statLines.length}`);
+      existing.forEach((j, k) => {
+        const suffix = `|${paths[j]}`;
+        const line = statLines[k]!;
+        if (!line.endsWith(suffix))
+          throw new ParseProblem(`stat line ${k} is not about ${j ? 'the file' : '~/.ssh'}`);
+        const info = parseStatLine(line.slice(0, -suffix.length));
+        if (!info.exists) throw new ParseProblem('unexpected stat output');
+        infos[j] = info;
+      });
+    }
+    const [dir, file] = infos as [FileInfo, FileInfo];
     let content: string | null = null;
-    if (ls[4] !== undefined) {
-      if (ls[4] !== 'content|') throw new ParseProblem('unexpected content marker');
-      content = decodeBase64('authorized_keys', ls[5] ?? '');
+    if (ls[i] !== undefined) {
+      if (ls[i] !== 'content|') throw new ParseProblem('unexpected content marker');
+      content = decodeBase64('authorized_keys', ls[i + 1] ?? '');
+      if (ls.length > i + 2) throw new ParseProblem('unexpected output after the content');
       if (file.exists) file.sha256 = createHash('sha256').update(content, 'utf8').digest('hex');
     }
     return { userExists: true, home, group, dir, file, content };

@@ -255,9 +255,16 @@ describe('sysctl', () => {
     expect(() => parse('sysctl', 'vm.swappiness = 60\n', { names: ['vm.swappiness'] })).toThrow(
       /unexpected line/,
     );
-    expect(() => parse('sysctl', 'V\tvm.swappiness\t60\n', { names: ['vm.swappiness', 'vm.x'] })).toThrow(
-      /vm\.x/,
-    );
+    expect(() =>
+      parse('sysctl', 'R\tvm.swappiness\n/proc/sys/vm/swappiness:60\n', { names: ['vm.swappiness', 'vm.x'] }),
+    ).toThrow(/vm\.x/);
+    // A value line for a key not announced readable (or not requested) is never attributed.
+    expect(() =>
+      parse('sysctl', 'M\tvm.swappiness\n/proc/sys/vm/swappiness:60\n', { names: ['vm.swappiness'] }),
+    ).toThrow(/not announced/);
+    expect(() =>
+      parse('sysctl', 'R\tvm.x\n/proc/sys/vm/swappiness:60\n', { names: ['vm.swappiness'] }),
+    ).toThrow(/unexpected line/);
   });
 });
 
@@ -315,7 +322,7 @@ describe('users, groups, authorized_keys', () => {
       content: null,
     });
     const key = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIE1 a@b\n';
-    const out = `home|/root\ngroup|root\nstat|directory|700|root|root|0|0|4096\nstat|regular file|600|root|root|0|0|${key.length}\ncontent|\n${Buffer.from(key).toString('base64')}\n`;
+    const out = `home|/root\ngroup|root\nK|11\nstat|directory|700|root|root|0|0|4096|/root/.ssh\nstat|regular file|600|root|root|0|0|${key.length}|/root/.ssh/authorized_keys\nS|0\ncontent|\n${Buffer.from(key).toString('base64')}\n`;
     expect(parse('authorized_keys', out, { user: 'root' })).toMatchObject({
       content: key,
       file: { type: 'file', mode: '0600', sha256: expect.stringMatching(/^[0-9a-f]{64}$/) },

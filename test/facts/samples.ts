@@ -81,7 +81,8 @@ NeedDaemonReload=no
   fileDir: 'stat|directory|755|root|root|0|0|4096\n',
   fileLink: 'stat|symbolic link|777|root|root|0|0|21\ntarget|../usr/lib/os-release\n',
   fileAbsent: 'absent\n',
-  sysctl: 'V\tnet.ipv4.ip_local_port_range\t32768 60999 \nV\tvm.swappiness\t60 \nM\tnet.ipv4.nope\n',
+  sysctl:
+    'R\tnet.ipv4.ip_local_port_range\nR\tvm.swappiness\nM\tnet.ipv4.nope\n/proc/sys/net/ipv4/ip_local_port_range:32768\t60999\n/proc/sys/vm/swappiness:60\n',
   users: `U|root|root:x:0:0:root:/root:/bin/bash
 G|root|root|root
 U|hakit|hakit:x:1000:1000::/home/hakit:/bin/bash
@@ -91,7 +92,7 @@ G|sshd|nogroup|nogroup
 N|ghost
 `,
   groups: 'G|sudo|sudo:x:27:hakit\nN|ghost\nG|root|root:x:0:\n',
-  authorizedKeysNoDir: 'home|/home/hakit\ngroup|hakit\nabsent\nabsent\n',
+  authorizedKeysNoDir: 'home|/home/hakit\ngroup|hakit\nK|00\n',
 };
 
 export const rhel = {
