@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { shq } from '../ops/shell.js';
 import { ParseProblem } from './errors.js';
-import { type FileInfo, fileInfoSchema, parseStatLine, STAT_FORMAT } from './file-stat.js';
+import { type FileInfo, fileInfoSchema, parseStatBlock, STAT_BLOCK } from './file-stat.js';
 import { decodeBase64, lines, splitOnce } from './lines.js';
 import type { Fact } from './types.js';
 import { accountName } from './validators.js';
@@ -58,7 +58,7 @@ export const authorizedKeysFact: Fact<AuthorizedKeysInfo, AuthorizedKeysArgs> = 
       '    if [ -e "$x" ] || [ -L "$x" ]; then set -- "$@" "$x"; printf 1; else printf 0; fi',
       '  done',
       '  echo',
-      `  if [ $# -gt 0 ]; then stat -c '${STAT_FORMAT}|%n' -- "$@"; echo "S|$?"; fi`,
+      `  ${STAT_BLOCK}`,
       '  if [ -f "$h/.ssh/authorized_keys" ]; then echo \'content|\'; base64 -w0 < "$h/.ssh/authorized_keys"; echo; fi',
       'else echo nouser; fi',
     ].join('\n');
@@ -73,27 +73,17 @@ export const authorizedKeysFact: Fact<AuthorizedKeysInfo, AuthorizedKeysArgs> = 
     if (!/^K\|[01]{2}$/.test(flags)) throw new ParseProblem('missing or malformed existence line');
     const paths = [`${home}/.ssh`, `${home}/.ssh/authorized_keys`];
     const infos: FileInfo[] = [{ exists: false }, { exists: false }];
-    let i = 3;
     const existing = [0, 1].filter((j) => flags[2 + j] === '1');
-    if (existing.length > 0) {
-      const statLines: string[] = [];
-      while (i < ls.length && !ls[i]!.startsWith('S|')) statLines.push(ls[i++]!);
-      const status = ls[i++];
-      if (status === undefined) throw new ParseProblem('no stat status line (output cut short?)');
-      if (status !== 'S|0')
-        throw new ParseProblem(`stat failed (exit ${status.slice(2, 8)}): a path vanished?`);
-      if (statLines.length !== existing.length)
-        throw new ParseProblem(`expected ${existing.length} stat lines, got ${statLines.length}`);
-      existing.forEach((j, k) => {
-        const suffix = `|${paths[j]}`;
-        const line = statLines[k]!;
-        if (!line.endsWith(suffix))
-          throw new ParseProblem(`stat line ${k} is not about ${j ? 'the file' : '~/.ssh'}`);
-        const info = parseStatLine(line.slice(0, -suffix.length));
-        if (!info.exists) throw new ParseProblem('unexpected stat output');
-        infos[j] = info;
-      });
-    }
+    const block = parseStatBlock(
+      ls,
+      3,
+      existing.map((j) => paths[j]!),
+      (k) => (existing[k] ? 'the file' : '~/.ssh'),
+    );
+    const i = block.next;
+    existing.forEach((j, k) => {
+      infos[j] = block.infos[k]!;
+    });
     const [dir, file] = infos as [FileInfo, FileInfo];
     let content: string | null = null;
     if (ls[i] !== undefined) {

@@ -1,7 +1,7 @@
 import { shq } from '../ops/shell.js';
 import { ParseProblem } from './errors.js';
 import type { FileArgs } from './file.js';
-import { type ExistingFile, type FileInfo, parseStatLine, STAT_FORMAT } from './file-stat.js';
+import { type ExistingFile, type FileInfo, parseStatBlock, STAT_BLOCK } from './file-stat.js';
 import { lines, splitOnce } from './lines.js';
 
 /**
@@ -32,7 +32,7 @@ export const fileMany = {
       "printf 'K|'",
       'for p do shift; if [ -e "$p" ] || [ -L "$p" ]; then set -- "$@" "$p"; printf 1; else printf 0; fi; done',
       'echo',
-      `if [ $# -gt 0 ]; then stat -c '${STAT_FORMAT}|%n' -- "$@"; echo "S|$?"; fi`,
+      STAT_BLOCK,
       'k=0',
       'for p do shift',
       '  if [ -L "$p" ]; then t=$(readlink -- "$p")',
@@ -55,27 +55,18 @@ export const fileMany = {
     const out: FileInfo[] = args.map(() => ({ exists: false }));
     /** Request index of each existing path, in order: what stat's lines and `T|k` refer to. */
     const existing = [...flags].flatMap((c, j) => (c === '1' ? [j] : []));
-    const infos: ExistingFile[] = [];
 
-    if (existing.length > 0) {
-      const statLines: string[] = [];
-      while (i < ls.length && !ls[i]!.startsWith('S|')) statLines.push(ls[i++]!);
-      const status = ls[i++];
-      if (status === undefined) throw new ParseProblem('no stat status line (output cut short?)');
-      if (status !== 'S|0')
-        throw new ParseProblem(`stat failed (exit ${status.slice(2, 8)}): a path vanished?`);
-      if (statLines.length !== existing.length)
-        throw new ParseProblem(`expected ${existing.length} stat lines, got ${statLines.length}`);
-      existing.forEach((j, k) => {
-        const suffix = `|${args[j]!.path}`;
-        const line = statLines[k]!;
-        if (!line.endsWith(suffix)) throw new ParseProblem(`stat line ${k} is not about request ${j}`);
-        const info = parseStatLine(line.slice(0, -suffix.length));
-        if (!info.exists) throw new ParseProblem('unexpected stat output');
-        out[j] = info;
-        infos.push(info);
-      });
-    }
+    const block = parseStatBlock(
+      ls,
+      i,
+      existing.map((j) => args[j]!.path),
+      (k) => `request ${existing[k]}`,
+    );
+    i = block.next;
+    const infos: ExistingFile[] = block.infos;
+    existing.forEach((j, k) => {
+      out[j] = infos[k]!;
+    });
 
     let lastK = -1;
     for (; i < ls.length && ls[i] !== 'H'; i++) {

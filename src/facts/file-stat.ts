@@ -70,3 +70,42 @@ export function parseStatLine(line: string | undefined): FileInfo {
     target: null,
   };
 }
+
+/**
+ * One `stat` over the existing paths in `"$@"` (each line `STAT_FORMAT|<path>`), then `S|<stat's exit code>`.
+ * Read back by `parseStatBlock`. Prints nothing when `"$@"` is empty.
+ */
+export const STAT_BLOCK = `if [ $# -gt 0 ]; then stat -c '${STAT_FORMAT}|%n' -- "$@"; echo "S|$?"; fi`;
+
+/**
+ * Parses the output of `STAT_BLOCK` starting at `ls[start]` for `paths` (the existing paths, in operand
+ * order). GNU stat prints exactly one line per operand, in order, and exits 0 only if every operand succeeded;
+ * so with `S|0` and as many lines as paths, line k is path k, and each line must also end with `|` + that path.
+ * Anything else (a path vanished between the existence test and stat, a short output) is a ParseProblem: lines
+ * are never attributed by guesswork. `what(k)` names path k in errors. Returns the infos and the next index.
+ */
+export function parseStatBlock(
+  ls: readonly string[],
+  start: number,
+  paths: readonly string[],
+  what: (k: number) => string,
+): { infos: ExistingFile[]; next: number } {
+  if (paths.length === 0) return { infos: [], next: start };
+  let i = start;
+  const statLines: string[] = [];
+  while (i < ls.length && !ls[i]!.startsWith('S|')) statLines.push(ls[i++]!);
+  const status = ls[i++];
+  if (status === undefined) throw new ParseProblem('no stat status line (output cut short?)');
+  if (status !== 'S|0') throw new ParseProblem(`stat failed (exit ${status.slice(2, 8)}): a path vanished?`);
+  if (statLines.length !== paths.length)
+    throw new ParseProblem(`expected ${paths.length} stat lines, got ${statLines.length}`);
+  const infos = paths.map((path, k) => {
+    const suffix = `|${path}`;
+    const line = statLines[k]!;
+    if (!line.endsWith(suffix)) throw new ParseProblem(`stat line ${k} is not about ${what(k)}`);
+    const info = parseStatLine(line.slice(0, -suffix.length));
+    if (!info.exists) throw new ParseProblem('unexpected stat output');
+    return info;
+  });
+  return { infos, next: i };
+}
