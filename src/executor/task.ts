@@ -209,7 +209,7 @@ async function invoke(
     diff: ctx.opts.showDiff ?? false,
     ...(become !== undefined ? { become } : {}),
     ...(ctx.opts.commandTimeoutMs ? { commandTimeoutMs: ctx.opts.commandTimeoutMs } : {}),
-    ...(changedWhen === false || changedWhen === 'false' ? { readOnly: true } : {}),
+    ...(declaresNoChange(changedWhen) ? { readOnly: true } : {}),
   });
   return conditions ? { ...outcome, conditions } : outcome;
 }
@@ -270,6 +270,11 @@ export async function predictFactRequests(
     }
   }
   return perTask;
+}
+
+/** `changed_when: false`: the task declares it changes nothing (a check), so it keeps every cached fact. */
+function declaresNoChange(changedWhen: string | boolean | undefined): boolean {
+  return changedWhen === false || changedWhen === 'false';
 }
 
 function pickConditions(args: unknown): OpOutcome['conditions'] {

@@ -4,12 +4,11 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { LocalConnector } from '../../src/connect/index.js';
-import type { ExecOptions } from '../../src/connect/types.js';
 import { type FactSource, HostFactCache } from '../../src/executor/fact-cache.js';
 import { appendRefresh, REFRESH_MARKER, runOperation } from '../../src/executor/run-op.js';
 import { shq } from '../../src/ops/shell.js';
 import { factKey, type Operation } from '../../src/ops/types.js';
-import { stateFacts } from './support/state-facts.js';
+import { Counting, stateFacts } from './support/state-facts.js';
 
 /**
  * Write-through facts: after a change that wrote known paths, the facts it made stale are gathered again by
@@ -44,13 +43,13 @@ const writeOp: Operation<{ path: string; value: string }> = {
         },
 };
 
-/** A LocalConnector that counts round trips. */
-class Counting extends LocalConnector {
-  calls: string[] = [];
-  override exec(command: string, opts?: ExecOptions) {
-    this.calls.push(command);
-    return super.exec(command, opts);
-  }
+/** Runs `writeOp` for real (not in check mode) against `connector`, planning from `cache`. */
+function write(connector: LocalConnector, cache: HostFactCache, path: string, value: string) {
+  return runOperation(
+    writeOp as Operation<unknown>,
+    { path, value },
+    { connector, facts: cache, check: false },
+  );
 }
 
 describe('write-through facts', () => {
@@ -74,15 +73,7 @@ describe('write-through facts', () => {
     expect(cache.peek(st(bak))).toBe('absent');
     await writeFile(bak, 'appeared\n'); // changed behind the cache's back
 
-    const out = await runOperation(
-      writeOp as Operation<unknown>,
-      { path: a, value: 'one' },
-      {
-        connector: conn,
-        facts: cache,
-        check: false,
-      },
-    );
+    const out = await write(conn, cache, a, 'one');
     expect(out.changed).toBe(true);
     // The command's own output, without the appended gather.
     expect(out.stdout).toBe('wrote\n');
@@ -95,15 +86,7 @@ describe('write-through facts', () => {
     expect(await readFile(a, 'utf8')).toBe('one\n');
 
     // The loop's second item plans from the refreshed fact: no gather, no change.
-    const again = await runOperation(
-      writeOp as Operation<unknown>,
-      { path: a, value: 'one' },
-      {
-        connector: conn,
-        facts: cache,
-        check: false,
-      },
-    );
+    const again = await write(conn, cache, a, 'one');
     expect(again.changed).toBe(false);
     expect(conn.calls).toHaveLength(2);
   });
@@ -113,15 +96,7 @@ describe('write-through facts', () => {
     const cache = new HostFactCache(conn, stateFacts);
     const a = join(dir, 'a');
     await cache.get([{ fact: 'state', args: { path: a } }]);
-    await runOperation(
-      writeOp as Operation<unknown>,
-      { path: a, value: 'one' },
-      {
-        connector: conn,
-        facts: cache,
-        check: false,
-      },
-    );
+    await write(conn, cache, a, 'one');
     expect(conn.calls.at(-1)).not.toContain(REFRESH_MARKER);
     expect(cache.has({ fact: 'state', args: { path: a } })).toBe(false);
   });
@@ -130,15 +105,7 @@ describe('write-through facts', () => {
     const conn = new Counting('local');
     const cache = new HostFactCache(conn, stateFacts);
     const a = join(dir, 'missing-dir', 'a'); // the write fails: no such directory
-    const out = await runOperation(
-      writeOp as Operation<unknown>,
-      { path: a, value: 'one' },
-      {
-        connector: conn,
-        facts: cache,
-        check: false,
-      },
-    );
+    const out = await write(conn, cache, a, 'one');
     expect(out.failed).toBe(true);
     expect(out.stdout ?? '').not.toContain(REFRESH_MARKER);
     expect(cache.has({ fact: 'state', args: { path: a } })).toBe(false);
@@ -161,15 +128,7 @@ describe('write-through facts', () => {
     ]);
     await cache.get([{ fact: 'state', args: { path: a } }]);
     breakNow = true;
-    const out = await runOperation(
-      writeOp as Operation<unknown>,
-      { path: a, value: 'two' },
-      {
-        connector: new LocalConnector('local'),
-        facts: cache,
-        check: false,
-      },
-    );
+    const out = await write(new LocalConnector('local'), cache, a, 'two');
     expect(out.changed).toBe(true);
     expect(out.stdout).toBe('wrote\n');
     expect(cache.has({ fact: 'state', args: { path: a } })).toBe(false);

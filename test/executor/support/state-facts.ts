@@ -1,3 +1,5 @@
+import { LocalConnector } from '../../../src/connect/index.js';
+import type { ExecOptions } from '../../../src/connect/types.js';
 import type { FactSource } from '../../../src/executor/fact-cache.js';
 import { shq } from '../../../src/ops/shell.js';
 import { type FactRequest, factKey } from '../../../src/ops/types.js';
@@ -23,3 +25,12 @@ export const stateFacts: FactSource = {
   },
   needsBecome: () => false,
 };
+
+/** A LocalConnector that records every command it runs (one per round trip). */
+export class Counting extends LocalConnector {
+  calls: string[] = [];
+  override exec(command: string, opts?: ExecOptions) {
+    this.calls.push(command);
+    return super.exec(command, opts);
+  }
+}
