@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { diffSnapshots, snapshotProblems } from './hosts.js';
-import { median, table } from './stats.js';
+import { floorRatios, median, table } from './stats.js';
 import { ansibleChanged, hakitSummary } from './tools.js';
 
 describe('median', () => {
@@ -19,6 +19,28 @@ describe('table', () => {
         ['ccc', 'd'],
       ]),
     ).toBe('a    bb\n---  --\nccc   d');
+  });
+});
+
+describe('floorRatios', () => {
+  it('divides the 30-host floor by the 3-host floor of the same rounds and skips rounds one size lacks', () => {
+    const r3 = {
+      floor: [
+        { rounds: 1, what: 'log in + 1', medianMs: 400 },
+        { rounds: 14, what: 'log in + 14', medianMs: 500 },
+      ],
+    };
+    const r30 = {
+      floor: [
+        { rounds: 14, what: 'log in + 14', medianMs: 1600 },
+        { rounds: 1, what: 'log in + 1', medianMs: 850 },
+        { rounds: 27, what: 'log in + 27', medianMs: 2000 },
+      ],
+    };
+    expect(floorRatios(r3, r30)).toEqual([
+      { what: 'log in + 1: 30 vs 3 hosts', detail: '2.13× (0.85 s vs 0.40 s)' },
+      { what: 'log in + 14: 30 vs 3 hosts', detail: '3.20× (1.60 s vs 0.50 s)' },
+    ]);
   });
 });
 

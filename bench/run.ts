@@ -24,9 +24,10 @@ import {
   snapshotHosts,
   snapshotProblems,
 } from './hosts.js';
-import { median, seconds, table } from './stats.js';
+import { type FloorMedian, floorRatios, median, seconds, table } from './stats.js';
 import {
   ansibleTool,
+  floorRun,
   hakitSummary,
   hakitTool,
   REPO,
@@ -70,6 +71,13 @@ interface SizeResult {
   stateDiffs: string[];
   /** Reruns that reported changes (W1 must be idempotent for both tools). */
   rerunProblems: string[];
+  /** The floor on these hosts (bench/floor.ts): log in, then `rounds` rounds of an empty command; median of reps. */
+  floor: Floor[];
+}
+
+interface Floor extends FloorMedian {
+  samples: number[];
+  cpu: CpuUse[];
 }
 
 function parseArgs(argv: string[]): Options {
@@ -138,11 +146,14 @@ async function measureSize(
   const stateDiffs: string[] = [];
   const rerunProblems: string[] = [];
   let hakitNoopTasks: Array<{ task: string; ms: number }> = [];
+  let w1Tasks = 0;
 
   // One untimed round per tool first: proves both work here and warms caches (Python bytecode, page cache).
   for (const t of tools) {
     await resetHosts(sb);
-    check(t, 'warm-up first run', await t.run());
+    const warm = await t.run();
+    check(t, 'warm-up first run', warm);
+    if (t.name === 'hakit') w1Tasks = hakitSummary(warm.stdout).tasks.length;
     check(t, 'warm-up rerun', await t.run());
   }
 
@@ -183,6 +194,25 @@ async function measureSize(
     stateDiffs.push(...diffs.map((d) => `rep ${rep}: ${d}`));
   }
 
+  // The floor: what any SSH runner pays on these hosts before doing W1's work. One round stands for a no-op's
+  // least (log in, ask once); one round per W1 task for an ordered first run's least (each task changes
+  // something, on all hosts, before the next starts), even with every loop's items in one command.
+  const floor: Floor[] = [];
+  for (const [rounds, what] of [
+    [1, 'floor, 1 round'],
+    [w1Tasks, `floor, ${w1Tasks} rounds`],
+  ] as const) {
+    const f: Floor = { rounds, what, medianMs: 0, samples: [], cpu: [] };
+    for (let rep = 1; rep <= reps; rep++) {
+      const m0 = cpuNow();
+      f.samples.push(await floorRun(sb.inventoryPath, rounds));
+      f.cpu.push(cpuSince(m0));
+    }
+    f.medianMs = median(f.samples);
+    log(`${sb.name} floor, ${what}: ${seconds(f.medianMs)}`);
+    floor.push(f);
+  }
+
   const med = (name: string) => {
     const s = samples[name] ?? [];
     return { firstMs: median(s.map((x) => x.firstMs)), noopMs: median(s.map((x) => x.noopMs)) };
@@ -202,16 +232,15 @@ async function measureSize(
       stateIdentical: stateDiffs.length === 0,
       stateDiffs,
       rerunProblems,
+      floor,
     },
   };
 }
 
-/** Median CPU of hakit's runs for one phase: "1.10 s + 2.05 s" (controller + all hosts), or "n/a". */
-function cpuText(r: SizeResult, k: 'firstMs' | 'noopMs'): string {
-  const phase = k === 'firstMs' ? 'first' : 'noop';
-  const s = r.samples.hakit ?? [];
-  const ctl = s.map((x) => x.cpu?.[phase].controllerMs).filter((v): v is number => typeof v === 'number');
-  const hosts = s.map((x) => x.cpu?.[phase].hostsMs).filter((v): v is number => typeof v === 'number');
+/** Median CPU of some runs: "1.10 s + 2.05 s" (controller + all hosts), or "n/a". */
+function cpuText(uses: ReadonlyArray<CpuUse | undefined>): string {
+  const ctl = uses.map((c) => c?.controllerMs).filter((v): v is number => typeof v === 'number');
+  const hosts = uses.map((c) => c?.hostsMs).filter((v): v is number => typeof v === 'number');
   if (ctl.length === 0 || hosts.length === 0) return 'n/a';
   return `${seconds(median(ctl))} + ${seconds(median(hosts))}`;
 }
@@ -220,6 +249,8 @@ interface Target {
   what: string;
   met: boolean;
   detail: string;
+  /** A figure printed beside the targets (the floor), not a target itself. */
+  info?: boolean;
 }
 
 export function targets(results: SizeResult[]): Target[] {
@@ -252,6 +283,8 @@ export function targets(results: SizeResult[]): Target[] {
         detail: `${f.toFixed(2)}× (${seconds(r30.median.hakit![k])} vs ${seconds(r3.median.hakit![k])})`,
       });
     }
+    for (const line of floorRatios(r3, r30))
+      out.push({ what: line.what, met: true, detail: line.detail, info: true });
   }
   for (const r of results) {
     out.push({
@@ -322,16 +355,29 @@ async function main(): Promise<number> {
     ] as const) {
       const h = r.median.hakit![k];
       const a = r.median.ansible![k];
-      rows.push([String(r.hosts), phase, seconds(h), seconds(a), `${(a / h).toFixed(1)}×`, cpuText(r, k)]);
+      rows.push([
+        String(r.hosts),
+        phase,
+        seconds(h),
+        seconds(a),
+        `${(a / h).toFixed(1)}×`,
+        cpuText((r.samples.hakit ?? []).map((x) => x.cpu?.[k === 'firstMs' ? 'first' : 'noop'])),
+      ]);
     }
+    for (const f of r.floor)
+      rows.push([String(r.hosts), f.what, seconds(f.medianMs), '', '', cpuText(f.cpu)]);
   }
   const ts = targets(results);
   const out: string[] = [];
   out.push(`W1 benchmark: median of ${o.reps} runs (wall clock of the whole process, startup included)`);
   out.push('');
   out.push(table(rows));
+  out.push(
+    "floor: bench/floor.ts logs in to every host with hakit's connector, then runs rounds of `true` on all hosts, one\n" +
+      'round after the other: 1 round is the least a no-op can do, 1 round per W1 task the least an ordered first run can.',
+  );
   out.push('');
-  for (const t of ts) out.push(`${t.met ? 'MET   ' : 'MISSED'}  ${t.what}: ${t.detail}`);
+  for (const t of ts) out.push(`${t.info ? 'INFO  ' : t.met ? 'MET   ' : 'MISSED'}  ${t.what}: ${t.detail}`);
   for (const r of results)
     for (const d of r.stateDiffs.slice(0, 10)) out.push(`  state difference (${r.hosts} hosts) ${d}`);
   const loadAfter = loadavg();

@@ -23,3 +23,24 @@ export function table(rows: string[][]): string {
   if (!head) return '';
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
+
+/** One floor's median on one size (bench/floor.ts: log in, then `rounds` rounds of an empty command). */
+export interface FloorMedian {
+  rounds: number;
+  what: string;
+  medianMs: number;
+}
+
+/** 30-vs-3 ratio of each floor both sizes measured (same rounds): what no SSH runner on these hosts gets under. */
+export function floorRatios(r3: { floor: FloorMedian[] }, r30: { floor: FloorMedian[] }) {
+  return r3.floor.flatMap((a) => {
+    const b = r30.floor.find((x) => x.rounds === a.rounds);
+    if (!b) return [];
+    return [
+      {
+        what: `${a.what}: 30 vs 3 hosts`,
+        detail: `${(b.medianMs / a.medianMs).toFixed(2)}× (${seconds(b.medianMs)} vs ${seconds(a.medianMs)})`,
+      },
+    ];
+  });
+}

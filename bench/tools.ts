@@ -173,3 +173,17 @@ export function hakitTool(inventory: string): Tool {
     },
   };
 }
+
+/**
+ * One timed run of the floor (bench/floor.ts): log in to every host of `inventory` with hakit's connector, then
+ * `rounds` rounds of an empty command on all hosts. Same process shape as `hakitTool` (a fresh node, startup included).
+ */
+export async function floorRun(inventory: string, rounds: number): Promise<number> {
+  const script = join(import.meta.dirname, 'floor.js');
+  const r = await timed(process.execPath, [script, inventory, String(rounds)], { ...process.env }, REPO);
+  if (r.exitCode !== 0)
+    throw new Error(
+      `floor (${rounds} rounds) exited ${r.exitCode}: ${r.stderr.trim().split('\n').slice(-5).join('\n')}`,
+    );
+  return r.ms;
+}
