@@ -209,7 +209,7 @@ async function measureSize(
       f.cpu.push(cpuSince(m0));
     }
     f.medianMs = median(f.samples);
-    log(`${sb.name} floor, ${what}: ${seconds(f.medianMs)}`);
+    log(`${sb.name} ${what}: ${seconds(f.medianMs)}`);
     floor.push(f);
   }
 
