@@ -1,5 +1,5 @@
 /** POSIX shell quoting and the command wrappers (env, sudo) the connectors share. */
-import { shq } from '../ops/shell.js';
+import { shq } from '../shell/posix.js';
 
 /** POSIX sh quoting (one word, whatever the input): the same function the operations use. */
 export const shellQuote = shq;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { shq } from '../ops/shell.js';
 import type { Step } from '../ops/types.js';
+import { shq } from '../shell/posix.js';
 
 /**
  * Turns a plan's steps into as few shell commands as possible: one round trip instead of one per step.

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { shq } from '../ops/shell.js';
+import { shq } from '../shell/posix.js';
 import { ParseProblem } from './errors.js';
 import { lines, splitOnce } from './lines.js';
 import type { Fact } from './types.js';

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import { shq } from '../ops/shell.js';
+import { shq } from '../shell/posix.js';
 import { ParseProblem } from './errors.js';
 import { type FileInfo, fileInfoSchema, parseStatBlock, STAT_BLOCK } from './file-stat.js';
 import { decodeBase64, lines, splitOnce } from './lines.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { z } from 'zod';
-import { type FactRequest, factKey } from '../ops/types.js';
 import { FactError, ParseProblem } from './errors.js';
+import { type FactRequest, factKey } from './request.js';
 import type { AnyFact } from './types.js';
 
 /** Looks a fact up by name; supplied by index.ts so this file stays free of the registry. */

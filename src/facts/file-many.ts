@@ -1,4 +1,4 @@
-import { shq } from '../ops/shell.js';
+import { shq } from '../shell/posix.js';
 import { ParseProblem } from './errors.js';
 import type { FileArgs } from './file.js';
 import { type ExistingFile, type FileInfo, parseStatBlock, STAT_BLOCK } from './file-stat.js';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { shq } from '../ops/shell.js';
+import { shq } from '../shell/posix.js';
 import { ParseProblem } from './errors.js';
 import { fileMany } from './file-many.js';
 import { type FileInfo, fileInfoSchema, parseStatLine, statSnippet } from './file-stat.js';

@@ -1,4 +1,3 @@
-import type { FactRequest } from '../ops/types.js';
 import { type GroupsInfo, groupsFact, type UsersInfo, usersFact } from './accounts.js';
 import { type AuthorizedKeysInfo, authorizedKeysFact } from './authorized-keys.js';
 import { buildBatch, parseBatch } from './batch.js';
@@ -12,6 +11,7 @@ import { type PackageManager, packageManagerFact } from './package-manager.js';
 import { type PackageUpdates, packageUpdatesFact } from './package-updates.js';
 import { type PackageVersions, packagesFact } from './packages.js';
 import { pathExistsFact } from './path-exists.js';
+import type { FactRequest } from './request.js';
 import { type SelinuxInfo, selinuxFact } from './selinux.js';
 import { type SysctlValues, sysctlFact } from './sysctl.js';
 import type { AnyFact } from './types.js';

@@ -1,6 +1,6 @@
 import type { ExistingFile } from '../facts/file.js';
+import { shq } from '../shell/posix.js';
 import { sameAccount } from './common.js';
-import { shq } from './shell.js';
 import type { Step } from './types.js';
 
 export interface WantedAttrs {

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { AuthorizedKeysInfo } from '../facts/authorized-keys.js';
 import { accountName } from '../facts/validators.js';
+import { shq } from '../shell/posix.js';
 import { attrSteps } from './attrs.js';
 import { need } from './common.js';
 import { PlanError } from './errors.js';
-import { shq } from './shell.js';
 import type { Operation, Plan, Step } from './types.js';
 import { planFileWrite } from './write-file.js';
 

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { absPath } from '../facts/validators.js';
+import { shq } from '../shell/posix.js';
 import { need } from './common.js';
-import { shq } from './shell.js';
 import type { FactRequest, Operation } from './types.js';
 
 const condition = z.union([z.boolean(), z.string().min(1)]);

@@ -1,10 +1,10 @@
 import { z } from 'zod';
 import type { FileInfo } from '../facts/file.js';
 import { absPath } from '../facts/validators.js';
+import { shq } from '../shell/posix.js';
 import { attrSteps, chownSpec } from './attrs.js';
 import { modeSchema, need, ownerSchema } from './common.js';
 import { PlanError } from './errors.js';
-import { shq } from './shell.js';
 import type { Operation, Plan, Step } from './types.js';
 
 export const fileArgs = z

@@ -53,9 +53,9 @@ export function registerOperation(op: AnyOperation): void {
   operations[op.name] = op;
 }
 
+export { shq } from '../shell/posix.js';
 export { formatFileDiff, unifiedDiff } from './diff.js';
 export { PlanError } from './errors.js';
-export { shq } from './shell.js';
 export type { AnyOperation, FactRequest, FactValues, FileDiff, Operation, Plan, Step } from './types.js';
 export { factKey } from './types.js';
 export { planFileWrite, type WriteSpec } from './write-file.js';

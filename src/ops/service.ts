@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import type { UnitsInfo } from '../facts/units.js';
 import { unitName } from '../facts/validators.js';
+import { shq } from '../shell/posix.js';
 import { need } from './common.js';
 import { PlanError } from './errors.js';
-import { shq } from './shell.js';
 import type { Operation, Step } from './types.js';
 
 export const serviceArgs = z

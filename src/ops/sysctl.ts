@@ -3,9 +3,9 @@ import type { FileInfo } from '../facts/file.js';
 import type { FileContent } from '../facts/file-content.js';
 import { normalizeSysctlValue, type SysctlValues } from '../facts/sysctl.js';
 import { absPath, sysctlName } from '../facts/validators.js';
+import { shq } from '../shell/posix.js';
 import { need } from './common.js';
 import { PlanError } from './errors.js';
-import { shq } from './shell.js';
 import type { FactRequest, Operation, Plan, Step } from './types.js';
 import { planFileWrite } from './write-file.js';
 

@@ -1,4 +1,8 @@
 import type { z } from 'zod';
+import type { FactRequest } from '../facts/request.js';
+
+export type { FactRequest } from '../facts/request.js';
+export { factKey } from '../facts/request.js';
 
 /**
  * An operation is a pure planner: (args, facts) → steps. Only the executor touches a host.
@@ -57,18 +61,8 @@ export interface Plan {
   noChange?: boolean;
 }
 
-/** A request for a fact, resolved by the executor (cached per host per run). */
-export interface FactRequest {
-  fact: string;
-  args?: unknown;
-}
-
 /** The facts an operation asked for, keyed by `factKey(request)`. */
 export type FactValues = ReadonlyMap<string, unknown>;
-
-export function factKey(req: FactRequest): string {
-  return req.args === undefined ? req.fact : `${req.fact}:${JSON.stringify(req.args)}`;
-}
 
 export interface Operation<A = unknown> {
   name: string;

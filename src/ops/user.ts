@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import type { GroupsInfo, UsersInfo } from '../facts/accounts.js';
 import { absPath, accountName } from '../facts/validators.js';
+import { shq } from '../shell/posix.js';
 import { need, ownerSchema, sameAccount } from './common.js';
-import { shq } from './shell.js';
 import type { Operation } from './types.js';
 
 export const userArgs = z.strictObject({

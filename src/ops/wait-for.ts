@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { shq } from './shell.js';
+import { shq } from '../shell/posix.js';
 import type { Operation } from './types.js';
 
 export const waitForArgs = z

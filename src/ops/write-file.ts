@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FileInfo } from '../facts/file.js';
+import { basename, dirname, shq } from '../shell/posix.js';
 import { attrSteps, chownSpec } from './attrs.js';
 import { PlanError } from './errors.js';
-import { basename, dirname, shq } from './shell.js';
 import type { FileDiff, Plan, Step } from './types.js';
 
 export interface WriteSpec {

@@ -6,8 +6,8 @@ import { z } from 'zod';
 import { LocalConnector } from '../../src/connect/index.js';
 import { type FactSource, HostFactCache } from '../../src/executor/fact-cache.js';
 import { appendRefresh, REFRESH_MARKER, runOperation } from '../../src/executor/run-op.js';
-import { shq } from '../../src/ops/shell.js';
 import { factKey, type Operation } from '../../src/ops/types.js';
+import { shq } from '../../src/shell/posix.js';
 import { Counting, stateFacts } from './support/state-facts.js';
 
 /**

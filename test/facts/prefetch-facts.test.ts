@@ -11,8 +11,8 @@ import {
   normalizeSysctlValue,
   parseFactBatch,
 } from '../../src/facts/index.js';
-import { shq } from '../../src/ops/shell.js';
 import { type FactRequest, factKey } from '../../src/ops/types.js';
+import { shq } from '../../src/shell/posix.js';
 
 /**
  * The prefetch facts made cheaper: sysctl and file_content answer many requests in one section,

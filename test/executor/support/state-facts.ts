@@ -1,8 +1,8 @@
 import { LocalConnector } from '../../../src/connect/index.js';
 import type { ExecOptions } from '../../../src/connect/types.js';
 import type { FactSource } from '../../../src/executor/fact-cache.js';
-import { shq } from '../../../src/ops/shell.js';
 import { type FactRequest, factKey } from '../../../src/ops/types.js';
+import { shq } from '../../../src/shell/posix.js';
 
 /** `state:{path}` → the file's content or "absent"; `broken` prints garbage the parser rejects. */
 export const stateFacts: FactSource = {
