@@ -2,6 +2,7 @@ import type { SecretMasker } from '../inventory/secret.js';
 
 export const FILE_KINDS = [
   'corosync',
+  'corosync-authkey',
   'cib',
   'haproxy',
   'galera',
@@ -17,10 +18,14 @@ export type FileKind = (typeof FILE_KINDS)[number];
 
 /** One file rendered for one node. */
 export interface RenderedFile {
+  /** The file's name in playbooks (`config_file: {file: corosync}`), unique per node. */
+  id: string;
   node: string;
   /** Absolute path on the host, e.g. /etc/corosync/corosync.conf. */
   path: string;
   content: string;
+  /** Binary files (the corosync authkey), reveal mode only: reads the bytes to write (`content` is the mask). */
+  binary?: () => Buffer;
   /** Octal file mode, e.g. 0o644. */
   mode: number;
   owner?: string;

@@ -235,6 +235,7 @@ export function validatorFor(file: RenderedFile): ValidatorSpec | null {
     case 'galera-check':
       return file.template.endsWith('.sh.hbs') ? shell : null;
     case 'hosts-block':
+    case 'corosync-authkey':
       return null;
   }
 }

@@ -120,10 +120,13 @@ describe('hakit render', () => {
     const out = join(tmp, 'render-prod');
     const r = hakit(['render', '-i', 'inventories/production.example.yaml', '-o', out]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/rendered 40 files for 5 nodes into .*render-prod \(secrets masked\)/);
+    expect(r.stdout).toMatch(/rendered 45 files for 5 nodes into .*render-prod \(secrets masked\)/);
     const corosync = readFileSync(join(out, 'db1/etc/corosync/corosync.conf'), 'utf8');
     expect(corosync).toContain('cluster_name: prod-ha');
     expect(statSync(join(out, 'db1/var/lib/hakit/cib.xml')).mode & 0o777).toBe(0o600);
+    // The authkey is listed with its real mode, its bytes never read: the mask stands in for them.
+    expect(r.stdout).toMatch(/db1\s+0400\s+\/etc\/corosync\/authkey/);
+    expect(readFileSync(join(out, 'db1/etc/corosync/authkey'), 'utf8')).toBe('********');
     expect(statSync(join(out, 'db1/usr/local/bin/hakit-clustercheck')).mode & 0o777).toBe(0o755);
     expect(readFileSync(join(out, 'fs2/etc/drbd.d/shared.res'), 'utf8')).toContain('on fs2 {');
     expect(existsSync(join(out, 'fs1/etc/haproxy/haproxy.cfg'))).toBe(false);

@@ -23,9 +23,9 @@ describe.each(INVENTORIES)('every rendered file of inventories/%s.yaml passes it
     const withValidator = results.filter((r) => r.status !== 'none');
     const bad = withValidator.filter((r) => r.status !== 'passed');
     expect(bad, JSON.stringify(bad, null, 2)).toEqual([]);
-    // Only files hakit has no validator for are `none`: the hosts block, credentials and systemd units.
+    // Only files hakit has no validator for are `none`: the hosts block, credentials, systemd units, the authkey.
     for (const r of results.filter((x) => x.status === 'none'))
-      expect(['hosts-block', 'galera-check']).toContain(r.kind);
+      expect(['hosts-block', 'galera-check', 'corosync-authkey']).toContain(r.kind);
     const corosync = results.filter((r) => r.kind === 'corosync');
     expect(corosync.map((r) => r.node)).toEqual(
       loaded.inventory.nodes.filter((n) => n.roles.includes('pacemaker')).map((n) => n.name),

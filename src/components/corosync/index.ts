@@ -1,0 +1,42 @@
+import { clusterNodes } from '../../inventory/model.js';
+import { corosyncView } from '../../render/context.js';
+import type { Component, ComponentContext, FileSpec } from '../types.js';
+
+export const COROSYNC_AUTHKEY = '/etc/corosync/authkey';
+
+export function isClusterMember(ctx: ComponentContext): boolean {
+  return clusterNodes(ctx.inv).some((n) => n.name === ctx.node.name);
+}
+
+/** corosync.conf (checked by `corosync -t` on the node itself) and the shared authkey (0400, never shown). */
+export const corosync: Component = {
+  name: 'corosync',
+  files(ctx) {
+    if (!isClusterMember(ctx)) return [];
+    const specs: FileSpec[] = [];
+    const ref = ctx.inv.cluster.authkey;
+    if (ref)
+      specs.push({
+        id: 'corosync-authkey',
+        kind: 'corosync-authkey',
+        path: COROSYNC_AUTHKEY,
+        bytes: () => ctx.loaded.secretBytes(ref),
+        mode: 0o400,
+        owner: 'root',
+        group: 'root',
+      });
+    specs.push({
+      id: 'corosync',
+      kind: 'corosync',
+      template: 'corosync.conf.hbs',
+      path: ctx.layout.corosync,
+      view: corosyncView(ctx.inv),
+      mode: 0o644,
+      owner: 'root',
+      group: 'root',
+      validate: 'corosync -t -c %s',
+    });
+    return specs;
+  },
+  packages: (ctx) => (isClusterMember(ctx) ? ['corosync'] : []),
+};

@@ -1,0 +1,23 @@
+import { haproxyView } from '../../render/context.js';
+import type { Component } from '../types.js';
+
+export const haproxy: Component = {
+  name: 'haproxy',
+  files(ctx) {
+    if (!ctx.inv.haproxy || !ctx.node.roles.includes('haproxy')) return [];
+    return [
+      {
+        id: 'haproxy',
+        kind: 'haproxy',
+        template: 'haproxy.cfg.hbs',
+        path: ctx.layout.haproxy,
+        view: haproxyView(ctx.inv),
+        mode: 0o644,
+        owner: 'root',
+        group: 'root',
+        validate: 'haproxy -c -f %s',
+      },
+    ];
+  },
+  packages: (ctx) => (ctx.inv.haproxy && ctx.node.roles.includes('haproxy') ? ['haproxy'] : []),
+};

@@ -1,0 +1,23 @@
+import { chrony } from './chrony/index.js';
+import { corosync } from './corosync/index.js';
+import { drbd } from './drbd/index.js';
+import { galera } from './galera/index.js';
+import { haproxy } from './haproxy/index.js';
+import { hosts } from './hosts/index.js';
+import { keepalived } from './keepalived/index.js';
+import { pacemaker } from './pacemaker/index.js';
+import type { Component } from './types.js';
+
+/** Every component, in the order their files are listed (deterministic output). */
+export const COMPONENTS: readonly Component[] = [
+  corosync,
+  pacemaker,
+  haproxy,
+  galera,
+  drbd,
+  keepalived,
+  chrony,
+  hosts,
+];
+
+export type { Component, ComponentContext, FileSpec } from './types.js';

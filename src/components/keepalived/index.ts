@@ -1,0 +1,26 @@
+import { keepalivedView } from '../../render/context.js';
+import type { Component } from '../types.js';
+
+export const keepalived: Component = {
+  name: 'keepalived',
+  files(ctx) {
+    const member = ctx.inv.keepalived?.instances.some((i) => i.members.some((m) => m.node === ctx.node.name));
+    if (!member) return [];
+    return [
+      {
+        id: 'keepalived',
+        kind: 'keepalived',
+        template: 'keepalived.conf.hbs',
+        path: ctx.layout.keepalived,
+        view: keepalivedView(ctx.inv, ctx.node),
+        mode: 0o644,
+        sensitiveMode: 0o600,
+        owner: 'root',
+        group: 'root',
+        validate: 'keepalived -t -f %s',
+      },
+    ];
+  },
+  // Not applied by `hakit bootstrap` yet (rendered and validated only).
+  packages: () => [],
+};

@@ -1,0 +1,43 @@
+import type { LoadedInventory } from '../inventory/load.js';
+import type { Inventory, InventoryNode } from '../inventory/schema.js';
+import type { Layout } from '../render/layout.js';
+import type { FileKind } from '../render/types.js';
+
+/** What a component decides for one node: which files it gets (with path, mode, owner, validator). */
+export interface ComponentContext {
+  loaded: LoadedInventory;
+  inv: Inventory;
+  node: InventoryNode;
+  layout: Layout;
+}
+
+/**
+ * One file a component puts on a node. Its content comes from a template and a view, or (binary files such as
+ * the corosync authkey) from `bytes`.
+ */
+export interface FileSpec {
+  /** Name playbooks use (`config_file: {file: corosync}`); unique per node. */
+  id: string;
+  kind: FileKind;
+  path: string;
+  template?: string;
+  view?: unknown;
+  /** Binary content (reveal mode only; the rendered view shows a mask). Such a file is always sensitive. */
+  bytes?: () => Buffer;
+  mode: number;
+  /** Mode when a secret ends up inside (default: same as mode). */
+  sensitiveMode?: number;
+  owner?: string;
+  group?: string;
+  sensitiveGroup?: string;
+  /** On-host check of the new file before it replaces the live one; `%s` is the temp file. */
+  validate?: string;
+  block?: { begin: string; end: string };
+}
+
+/** An HA component: the files it gives a node and the packages it needs per package family. */
+export interface Component {
+  name: string;
+  files(ctx: ComponentContext): FileSpec[];
+  packages(ctx: ComponentContext): string[];
+}
