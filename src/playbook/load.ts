@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
+import { dirname, isAbsolute, relative, resolve } from 'node:path';
 import { isScalar } from 'yaml';
 import { z } from 'zod';
 import { type Diagnostic, InputError } from '../errors/index.js';
@@ -59,37 +59,175 @@ export const playSchema = z.strictObject({
   handlers: z.array(handlerSchema).default([]),
 });
 
-const playbookSchema = z.array(playSchema).min(1, { message: 'a playbook is a list of plays' });
+/** `- import_playbook: FILE` in a playbook's list: FILE's plays go here, in order, with these tags added. */
+export const importSchema = z.strictObject({
+  import_playbook: z.string().min(1),
+  name: z.string().min(1).optional(),
+  tags: stringList.optional(),
+});
+
+const playbookSchema = z
+  .array(z.unknown())
+  .min(1, { message: 'a playbook is a list of plays (or import_playbook items)' });
 
 const META_ACTIONS = ['flush_handlers'];
 
-/** Reads, parses and checks a playbook. Every problem is an InputError (exit 2) with file:line:column. */
+/** One item of a playbook file, before imports are resolved. */
+type Item =
+  | { kind: 'play'; play: Play }
+  | { kind: 'import'; target: string; tags: string[]; path: PathKey[] };
+
+interface PlaybookFile {
+  src: YamlSource;
+  items: Item[];
+}
+
+/**
+ * Reads, parses and checks a playbook and the playbooks it imports (`import_playbook`, relative to the
+ * importing file). Every problem is an InputError (exit 2) with file:line:column in the file it is in.
+ */
 export async function loadPlaybook(path: string, ops: OpCatalog): Promise<Playbook> {
   const file = resolve(path);
   let text: string;
   try {
     text = await readFile(file, 'utf8');
   } catch (err) {
-    throw new InputError(
-      `cannot read playbook ${path}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`,
-    );
+    throw new InputError(`cannot read playbook ${path}: ${errCode(err)}`);
   }
-  return parsePlaybook(file, text, ops);
+  const top = parseFile(file, text, ops, []);
+  const plays = await expand(top, ops, [file], [], dirname(file));
+  if (plays.length === 0) {
+    throw new InputError(`playbook ${file}: no plays`, [
+      top.src.diagnostic([], 'a playbook needs at least one play'),
+    ]);
+  }
+  return { file, plays };
 }
 
+/** One playbook file from its text. Imports are not followed here: a playbook with imports needs `loadPlaybook`. */
 export function parsePlaybook(file: string, text: string, ops: OpCatalog): Playbook {
+  const { src, items } = parseFile(file, text, ops, []);
+  const plays: Play[] = [];
+  for (const item of items) {
+    if (item.kind === 'play') {
+      plays.push(item.play);
+      continue;
+    }
+    throw new InputError(
+      `playbook ${file}: import_playbook needs loadPlaybook (imported files are read from disk)`,
+      [src.diagnostic([...item.path, 'import_playbook'], 'import_playbook is only resolved by loadPlaybook')],
+    );
+  }
+  return { file, plays };
+}
+
+/**
+ * The plays of a parsed file with its imports replaced by the imported files' plays. `stack` is the chain of
+ * files being imported (for cycles), `via` the import sites that led to this file, innermost first (for messages).
+ */
+async function expand(
+  pf: PlaybookFile,
+  ops: OpCatalog,
+  stack: string[],
+  via: string[],
+  root: string,
+): Promise<Play[]> {
+  const plays: Play[] = [];
+  for (const item of pf.items) {
+    if (item.kind === 'play') {
+      plays.push(item.play);
+      continue;
+    }
+    const at: PathKey[] = [...item.path, 'import_playbook'];
+    const fail = (message: string): never => {
+      const d = pf.src.diagnostic(at, message);
+      throw new InputError(`playbook ${pf.src.file}: ${message}${importedBy(via)}`, [d]);
+    };
+    const seen = stack.indexOf(item.target);
+    if (seen >= 0) {
+      const chain = [...stack.slice(seen), item.target].map((f) => shortPath(f, root)).join(' → ');
+      fail(`import cycle: ${chain}`);
+    }
+    let text = '';
+    try {
+      text = await readFile(item.target, 'utf8');
+    } catch (err) {
+      fail(`cannot read imported playbook ${item.target}: ${errCode(err)}`);
+    }
+    const site = pf.src.diagnostic(at, '');
+    const inner = [`${site.file}:${site.line}:${site.column}`, ...via];
+    const imported = await expand(
+      parseFile(item.target, text, ops, inner),
+      ops,
+      [...stack, item.target],
+      inner,
+      root,
+    );
+    plays.push(...imported.map((p) => withTags(p, item.tags)));
+  }
+  return plays;
+}
+
+/** An imported play with the import's tags added to the play and (as play tags are inherited) to its tasks. */
+function withTags(play: Play, tags: string[]): Play {
+  if (tags.length === 0) return play;
+  const add = (own: string[]) => [...new Set([...tags, ...own])];
+  return { ...play, tags: add(play.tags), tasks: play.tasks.map((t) => ({ ...t, tags: add(t.tags) })) };
+}
+
+function importedBy(via: string[]): string {
+  return via.length === 0 ? '' : ` (imported from ${via.join(' ← ')})`;
+}
+
+function shortPath(file: string, root: string): string {
+  const rel = relative(root, file);
+  return rel && !rel.startsWith('..') && !isAbsolute(rel) ? rel : file;
+}
+
+function errCode(err: unknown): string {
+  return (err as NodeJS.ErrnoException).code ?? String(err);
+}
+
+function isImport(v: unknown): boolean {
+  return v !== null && typeof v === 'object' && !Array.isArray(v) && 'import_playbook' in v;
+}
+
+/** Parses and checks one playbook file: its plays (positioned in this file) and its imports (resolved paths). */
+function parseFile(file: string, text: string, ops: OpCatalog, via: string[]): PlaybookFile {
   const src = new YamlSource(file, text);
+  const fail = (ds: Diagnostic[], what = count(ds.length)): never => {
+    throw new InputError(`playbook ${file}: ${what}${importedBy(via)}`, ds);
+  };
   const syntax = src.syntaxDiagnostics().filter((d) => d.severity === 'error');
-  if (syntax.length > 0) throw new InputError(`playbook ${file} is not valid YAML`, syntax);
-  const raw = src.toJS();
-  const parsed = playbookSchema.safeParse(raw, { reportInput: true });
-  if (!parsed.success) {
-    const ds = zodIssuesToDiagnostics(src, parsed.error.issues, (p) => allowedKeysAt(p));
-    throw new InputError(`playbook ${file}: ${count(ds.length)}`, ds);
+  if (syntax.length > 0) fail(syntax, 'not valid YAML');
+  const list = playbookSchema.safeParse(src.toJS(), { reportInput: true });
+  if (!list.success) fail(zodIssuesToDiagnostics(src, list.error.issues, () => []));
+  const rawItems = list.data ?? [];
+  const imports = new Set(rawItems.flatMap((it, i) => (isImport(it) ? [i] : [])));
+  const issues: z.core.$ZodIssue[] = [];
+  const checked = rawItems.map((it, i) => {
+    const r = imports.has(i)
+      ? importSchema.safeParse(it, { reportInput: true })
+      : playSchema.safeParse(it, { reportInput: true });
+    if (!r.success) issues.push(...r.error.issues.map((iss) => ({ ...iss, path: [i, ...iss.path] })));
+    return r.data;
+  });
+  if (issues.length > 0) {
+    fail(zodIssuesToDiagnostics(src, issues, (p) => allowedKeysAt(p, imports.has(p[0] as number))));
   }
   const diags: Diagnostic[] = [];
-  const plays: Play[] = parsed.data.map((p, pi) => {
+  const items: Item[] = checked.map((data, pi): Item => {
     const playPath: PathKey[] = [pi];
+    if (imports.has(pi)) {
+      const imp = data as z.output<typeof importSchema>;
+      return {
+        kind: 'import',
+        target: resolve(dirname(file), imp.import_playbook),
+        tags: toList(imp.tags),
+        path: playPath,
+      };
+    }
+    const p = data as z.output<typeof playSchema>;
     const playTags = toList(p.tags);
     const tasks = p.tasks.map((t, ti) =>
       toTask(src, ops, t, [...playPath, 'tasks', ti], playTags, false, diags),
@@ -98,7 +236,7 @@ export function parsePlaybook(file: string, text: string, ops: OpCatalog): Playb
       toTask(src, ops, t, [...playPath, 'handlers', ti], [], true, diags),
     );
     checkHandlers(src, tasks, handlers, playPath, diags);
-    return {
+    const play: Play = {
       name: p.name ?? `play ${pi + 1}`,
       hosts: toList(p.hosts).flatMap((h) =>
         h
@@ -116,18 +254,20 @@ export function parsePlaybook(file: string, text: string, ops: OpCatalog): Playb
       handlers,
       where: ref(src, playPath),
     };
+    return { kind: 'play', play };
   });
-  if (diags.length > 0) throw new InputError(`playbook ${file}: ${count(diags.length)}`, diags);
-  return { file, plays };
+  if (diags.length > 0) fail(diags);
+  return { src, items };
 }
 
 function count(n: number): string {
   return n === 1 ? '1 error' : `${n} errors`;
 }
 
-function allowedKeysAt(path: readonly PathKey[]): string[] {
-  // [playIndex] → play keys; [pi, 'tasks'|'handlers', ti] → task keywords.
-  if (path.length === 1) return Object.keys(playSchema.shape);
+function allowedKeysAt(path: readonly PathKey[], isImportItem: boolean): string[] {
+  // [itemIndex] → play keys (or import keys); [pi, 'tasks'|'handlers', ti] → task keywords.
+  if (isImportItem) return path.length === 1 ? Object.keys(importSchema.shape) : [];
+  if (path.length === 1) return [...Object.keys(playSchema.shape), 'import_playbook'];
   if (path.length === 3 && path[1] === 'handlers') return Object.keys(HANDLER_KEYWORDS);
   if (path.length === 3) return Object.keys(TASK_KEYWORDS);
   return [];
