@@ -1,10 +1,13 @@
+import type { AnyOperation } from '../ops/types.js';
 import { chrony } from './chrony/index.js';
 import { corosync } from './corosync/index.js';
+import { corosyncResetDefaultOp, corosyncWaitQuorumOp } from './corosync/ops.js';
 import { drbd } from './drbd/index.js';
 import { galera } from './galera/index.js';
 import { haproxy } from './haproxy/index.js';
 import { hosts } from './hosts/index.js';
 import { keepalived } from './keepalived/index.js';
+import { pacemakerCibOp } from './pacemaker/cib-op.js';
 import { pacemaker } from './pacemaker/index.js';
 import type { Component } from './types.js';
 
@@ -21,3 +24,10 @@ export const COMPONENTS: readonly Component[] = [
 ];
 
 export type { Component, ComponentContext, FileSpec } from './types.js';
+
+/** The components' cluster operations (playbooks call them by name). */
+export const COMPONENT_OPS: readonly AnyOperation[] = [
+  corosyncResetDefaultOp,
+  corosyncWaitQuorumOp,
+  pacemakerCibOp,
+];

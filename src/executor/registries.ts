@@ -1,8 +1,11 @@
+import { COMPONENT_OPS } from '../components/index.js';
 import { batchFactCommand, getFact, parseFactBatch } from '../facts/index.js';
-import { operations } from '../ops/index.js';
+import { operations, registerOperation } from '../ops/index.js';
 import type { FactRequest, Operation } from '../ops/types.js';
 import type { OpCatalog } from '../playbook/load.js';
 import type { FactSource } from './fact-cache.js';
+
+for (const op of COMPONENT_OPS) registerOperation(op);
 
 /** The ops registry (src/ops) as the playbook loader and executor see it; registerOperation() adds to it. */
 export const registryOps: OpCatalog = {

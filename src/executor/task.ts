@@ -180,6 +180,7 @@ async function prepareOp(
   let opName = task.op;
   let rawArgs = rendered;
   if (task.op === 'template') ({ opName, rawArgs } = await prepareTemplate(rendered, scope, ctx));
+  if (FILE_OPS.has(task.op)) rawArgs = resolveConfigFile(task.op, rendered, scope, ctx);
   const op = ctx.opts.ops.get(opName) as Operation<unknown> | undefined;
   if (!op) throw new HakitError(`unknown operation "${opName}"`, { code: 'E_OP' });
   const parsed = op.args.safeParse(rawArgs);
@@ -323,6 +324,47 @@ async function prepareTemplate(
     throw new HakitError(`template: ${src} not found in ${dirs.join(', ')}`, { code: 'E_TEMPLATE' });
   const content = ctx.renderer.text(source, (context as Record<string, unknown> | undefined) ?? scope);
   return { opName: 'template', rawArgs: { ...rest, content } };
+}
+
+/** Operations whose `file` argument names a file of the host's desired state (resolved into `spec`). */
+const FILE_OPS = new Set(['config_file', 'pacemaker_cib']);
+
+/**
+ * `config_file: {file: ID}`: the file comes from the host's desired state (bytes, path, mode, owner, validator),
+ * so a playbook never retypes what the component decided.
+ */
+function resolveConfigFile(
+  op: string,
+  args: unknown,
+  scope: Record<string, unknown>,
+  ctx: TaskContext,
+): unknown {
+  if (args === null || typeof args !== 'object' || Array.isArray(args)) return args;
+  const id = (args as { file?: unknown }).file ?? (op === 'pacemaker_cib' ? 'cib' : undefined);
+  if (typeof id !== 'string') return args;
+  if (!ctx.opts.desired)
+    throw new HakitError('config_file: this run has no desired state (run it with hakit run/bootstrap)', {
+      code: 'E_ARGS',
+    });
+  const host = String(scope.host);
+  const state = ctx.opts.desired(host, (scope.facts ?? {}) as Record<string, unknown>);
+  const f = state.files.find((x) => x.id === id);
+  if (!f)
+    throw new HakitError(
+      `config_file: ${host} has no file "${id}" in its desired state (it has: ${state.files.map((x) => x.id).join(', ') || 'none'})`,
+      { code: 'E_ARGS' },
+    );
+  const spec = {
+    dest: f.path,
+    content: f.binary ? f.binary() : f.content,
+    mode: f.mode.toString(8).padStart(4, '0'),
+    ...(f.owner ? { owner: f.owner } : {}),
+    ...(f.group ? { group: f.group } : {}),
+    ...(f.validate ? { validate: f.validate } : {}),
+    sensitive: f.sensitive,
+    ...(f.block ? { block: f.block } : {}),
+  };
+  return { ...(args as object), file: id, spec };
 }
 
 function describeError(err: unknown, where: SourceRef): string {

@@ -6,6 +6,7 @@ import type { HostUniverse } from '../playbook/hosts.js';
 import type { OpCatalog } from '../playbook/load.js';
 import type { TemplateEnv } from '../playbook/template.js';
 import type { Playbook } from '../playbook/types.js';
+import type { DesiredState } from '../state/desired.js';
 import type { FactSource } from './fact-cache.js';
 
 export interface RunOptions {
@@ -18,6 +19,8 @@ export interface RunOptions {
   hostVars?: (host: string, facts: Record<string, unknown>) => Record<string, unknown>;
   /** The connector of a host, one per host for the whole run (e.g. `pool.get(target)`). */
   connector(host: string): Connector;
+  /** The host's desired state (files of every component) for `config_file` tasks; computed once per host. */
+  desired?: (host: string, facts: Record<string, unknown>) => Pick<DesiredState, 'files' | 'packages'>;
   ops: OpCatalog;
   facts: FactSource;
   /** Facts gathered for every host during preflight (visible as `facts.NAME` in `when`). */

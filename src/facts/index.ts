@@ -2,6 +2,7 @@ import { type GroupsInfo, groupsFact, type UsersInfo, usersFact } from './accoun
 import { type AuthorizedKeysInfo, authorizedKeysFact } from './authorized-keys.js';
 import { buildBatch, parseBatch } from './batch.js';
 import { type BlockInFile, blockInFileFact } from './block-in-file.js';
+import { type CibInfo, cibFact } from './cib.js';
 import { FactError } from './errors.js';
 import { type FileInfo, fileFact } from './file.js';
 import { type FileContent, fileContentFact } from './file-content.js';
@@ -35,6 +36,7 @@ export const facts: Record<string, AnyFact> = Object.fromEntries(
     authorizedKeysFact,
     pathExistsFact,
     blockInFileFact,
+    cibFact,
   ].map((f) => [f.name, f]),
 );
 
@@ -72,6 +74,7 @@ export type { UnitState } from './units.js';
 export type {
   AuthorizedKeysInfo,
   BlockInFile,
+  CibInfo,
   FileContent,
   FileInfo,
   GroupsInfo,

@@ -1,6 +1,7 @@
 import { InputError } from '../errors/index.js';
 import { authorizedKeyOp } from './authorized-key.js';
 import { commandOp, shellOp } from './command.js';
+import { configFileOp } from './config-file.js';
 import { copyOp, templateOp } from './copy.js';
 import { fileOp } from './file.js';
 import { blockInFileOp, lineInFileOp } from './lineinfile.js';
@@ -30,6 +31,7 @@ export const operations: Record<string, AnyOperation> = Object.fromEntries(
     groupOp,
     authorizedKeyOp,
     waitForOp,
+    configFileOp,
   ].map((op) => [op.name, op]),
 );
 

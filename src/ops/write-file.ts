@@ -7,7 +7,8 @@ import type { FileDiff, Plan, Step } from './types.js';
 
 export interface WriteSpec {
   dest: string;
-  content: string;
+  /** Text, or bytes for a binary file (e.g. the corosync authkey; such a file should be sensitive). */
+  content: string | Buffer;
   /** Four octal digits; default: the existing file's mode, else 0644. */
   mode?: string | undefined;
   /** Default: the existing file's owner/group (kept), else whoever writes it. */
@@ -21,12 +22,14 @@ export interface WriteSpec {
   sensitive?: boolean | undefined;
 }
 
-export function sha256(content: string): string {
-  return createHash('sha256').update(content, 'utf8').digest('hex');
+export function sha256(content: string | Buffer): string {
+  return typeof content === 'string'
+    ? createHash('sha256').update(content, 'utf8').digest('hex')
+    : createHash('sha256').update(content).digest('hex');
 }
 
 /** Temp path next to dest (same directory, so the final `mv` is an atomic rename on the same filesystem). */
-export function tempPathFor(dest: string, content: string): string {
+export function tempPathFor(dest: string, content: string | Buffer): string {
   const dir = dirname(dest);
   return `${dir === '/' ? '' : dir}/.${basename(dest)}.hakit-${sha256(content).slice(0, 12)}.tmp`;
 }
@@ -94,7 +97,8 @@ export function planFileWrite(op: string, spec: WriteSpec, current: FileInfo, be
   }
   const mode = spec.mode ?? existingFile?.mode ?? '0644';
   const tmp = tempPathFor(spec.dest, spec.content);
-  const bytes = Buffer.byteLength(spec.content, 'utf8');
+  const bytes =
+    typeof spec.content === 'string' ? Buffer.byteLength(spec.content, 'utf8') : spec.content.length;
   const steps: Step[] = [
     {
       kind: 'put',
@@ -137,8 +141,12 @@ function fileDiff(
   current: FileInfo,
   before: string | null | undefined,
 ): FileDiff | undefined {
-  const base = { path: spec.dest, after: spec.content, ...(spec.sensitive ? { sensitive: true } : {}) };
+  // Binary content is never shown: a binary file's diff is withheld like a secret one's.
+  const binary = typeof spec.content !== 'string';
+  const after = typeof spec.content === 'string' ? spec.content : '';
+  const base = { path: spec.dest, after, ...(spec.sensitive || binary ? { sensitive: true } : {}) };
   if (!current.exists) return { ...base, before: null };
-  if (before === undefined || before === null) return spec.sensitive ? { ...base, before: null } : undefined;
+  if (before === undefined || before === null)
+    return spec.sensitive || binary ? { ...base, before: null } : undefined;
   return { ...base, before };
 }

@@ -1,5 +1,6 @@
 import { InputError } from '../errors/index.js';
 import { didYouMean } from '../inventory/did-you-mean.js';
+import { ROLES } from '../inventory/schema.js';
 import type { SourceRef } from './types.js';
 
 /** What the engine needs to know about the inventory's hosts (the CLI adapts a LoadedInventory to this). */
@@ -45,7 +46,8 @@ function matchPattern(pat: string, u: HostUniverse, where?: SourceRef): string[]
     const role = pat.slice(5);
     const hits = u.nodes.filter((n) => n.roles.includes(role)).map((n) => n.name);
     if (hits.length === 0) {
-      const roles = new Set(u.nodes.flatMap((n) => n.roles));
+      // A known role no node has (a cluster without HAProxy) matches nothing: its play is skipped.
+      const roles = new Set([...ROLES, ...u.nodes.flatMap((n) => n.roles)]);
       if (!roles.has(role))
         fail(
           `no node has role "${role}"`,

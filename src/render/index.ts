@@ -2,5 +2,5 @@ export { CIB_SCHEMA, cibView, xmlId } from './cib.js';
 export * from './context.js';
 export * from './handlebars-env.js';
 export * from './layout.js';
-export { renderNodeFiles, TemplateSet, templatesDir } from './render.js';
+export { TemplateSet, templatesDir } from './template-set.js';
 export * from './types.js';

@@ -26,7 +26,19 @@ class NodeContainer extends GenericContainer {
     };
     return this;
   }
+
+  /** Namespaced kernel settings fixed at creation (/proc/sys is read-only inside the container afterwards). */
+  withSysctls(values: Record<string, string>): this {
+    this.hostConfig.Sysctls = { ...(this.hostConfig.Sysctls ?? {}), ...values };
+    return this;
+  }
 }
+
+/**
+ * Set when each node is created: HAProxy on every node binds the VIP, which only one node holds at a time
+ * (a real host gets the same setting from the haproxy playbook's sysctl task).
+ */
+export const NODE_SYSCTLS = { 'net.ipv4.ip_nonlocal_bind': '1' };
 
 /** Creates and starts one sandbox node: systemd as PID 1, hostname = node name, labelled, fixed address. */
 export async function startNodeContainer(spec: NodeContainerSpec): Promise<string> {
@@ -36,6 +48,7 @@ export async function startNodeContainer(spec: NodeContainerSpec): Promise<strin
     .withLabels({ [LABEL_SANDBOX]: spec.sandbox, [LABEL_NODE]: spec.node })
     .withFixedAddress(spec.network, spec.address, [spec.node])
     .withAddedCapabilities(...NODE_CAPABILITIES)
+    .withSysctls(NODE_SYSCTLS)
     .withTmpFs({ '/run': 'rw,nosuid,nodev,mode=755', '/run/lock': 'rw,nosuid,nodev,noexec,mode=1777' })
     .withBindMounts([{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'ro' }])
     .withEnvironment({ container: 'docker' })

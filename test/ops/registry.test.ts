@@ -11,6 +11,7 @@ describe('operation registry', () => {
         'authorized_key',
         'blockinfile',
         'command',
+        'config_file',
         'copy',
         'file',
         'group',
@@ -33,6 +34,10 @@ describe('operation registry', () => {
       authorized_key: { user: 'u', key: 'ssh-ed25519 AAAA u@h' },
       blockinfile: { path: '/x', block: 'b' },
       command: { cmd: 'x', creates: '/a', removes: '/b' },
+      config_file: {
+        file: 'corosync',
+        spec: { dest: '/x', content: '', mode: '0644', sensitive: false },
+      },
       copy: { dest: '/x', content: '' },
       file: { path: '/x' },
       group: { name: 'g' },

@@ -2,7 +2,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, wri
 import { dirname, join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadInventory } from '../../src/inventory/load.js';
-import { renderNodeFiles, TemplateSet } from '../../src/render/render.js';
+import { TemplateSet } from '../../src/render/template-set.js';
+import { renderNodeFiles } from '../../src/state/render-files.js';
 
 /**
  * Golden files: test/render/golden/<inventory>/<node>/<absolute path>. Any byte difference fails.

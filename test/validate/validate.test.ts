@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadInventory, parseInventory } from '../../src/inventory/load.js';
-import { renderNodeFiles } from '../../src/render/render.js';
 import type { RenderedFile } from '../../src/render/types.js';
+import { renderNodeFiles } from '../../src/state/render-files.js';
 import { validateFiles } from '../../src/validate/run.js';
 
 /**

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseInventory } from '../../src/inventory/load.js';
-import { renderNodeFiles } from '../../src/render/render.js';
+import { renderNodeFiles } from '../../src/state/render-files.js';
 import { validateFiles } from '../../src/validate/run.js';
 
 /**

@@ -2,7 +2,7 @@ import { type Command, Option } from 'commander';
 import { formatDiagnostic, ValidationError } from '../../errors/index.js';
 import { loadInventory } from '../../inventory/load.js';
 import { colorWanted, makeStyle, type Style } from '../../output/format.js';
-import { renderNodeFiles } from '../../render/render.js';
+import { renderNodeFiles } from '../../state/render-files.js';
 import { summarize, validateFiles } from '../../validate/run.js';
 import type { ValidationResult } from '../../validate/types.js';
 

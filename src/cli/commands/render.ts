@@ -3,8 +3,8 @@ import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostic } from '../../errors/index.js';
 import { loadInventory } from '../../inventory/load.js';
-import { renderNodeFiles } from '../../render/render.js';
 import type { RenderedFile } from '../../render/types.js';
+import { renderNodeFiles } from '../../state/render-files.js';
 
 export interface RenderCommandOptions {
   inventory: string;

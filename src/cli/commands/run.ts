@@ -9,6 +9,7 @@ import { runPlaybook } from '../../executor/engine.js';
 import { BASE_FACTS, registryFacts, registryOps } from '../../executor/registries.js';
 import { hostUniverse, sshTargetFor } from '../../executor/ssh-targets.js';
 import { loadInventory } from '../../inventory/load.js';
+import { clusterNodes } from '../../inventory/model.js';
 import { SecretMasker } from '../../inventory/secret.js';
 import { formatFileDiff } from '../../ops/index.js';
 import { createRenderer, type OutputMode, type Writable } from '../../output/index.js';
@@ -16,7 +17,8 @@ import { parseLimit } from '../../playbook/hosts.js';
 import { loadPlaybook } from '../../playbook/load.js';
 import { chronyView, hostsView } from '../../render/context.js';
 import { createTemplateEnv } from '../../render/handlebars-env.js';
-import { DEBIAN_LAYOUT, RHEL_LAYOUT } from '../../render/layout.js';
+import { DEBIAN_LAYOUT, type Layout, RHEL_LAYOUT } from '../../render/layout.js';
+import { type DesiredState, desiredState } from '../../state/desired.js';
 
 /** After the first Ctrl-C, running commands get this long to finish before their connections are closed. */
 export const INTERRUPT_GRACE_MS = 30_000;
@@ -103,6 +105,23 @@ export async function runPlaybookCommand(o: PlaybookCommandOptions): Promise<num
   o.signal?.addEventListener('abort', onExternalAbort, { once: true });
 
   const root = packageRoot();
+  const layoutOf = (facts: Record<string, unknown>): Layout =>
+    facts.package_manager === 'dnf' || facts.package_manager === 'yum' ? RHEL_LAYOUT : DEBIAN_LAYOUT;
+  // One desired state per host and layout, computed once; secrets are revealed into it and registered with
+  // the masker, so nothing that leaves hakit shows them.
+  const states = new Map<string, DesiredState>();
+  const desired = (host: string, facts: Record<string, unknown>): DesiredState => {
+    const layout = layoutOf(facts);
+    const key = `${host}\0${layout.family}`;
+    let st = states.get(key);
+    if (!st) {
+      const node = inv.nodes.find((n) => n.name === host);
+      if (!node) throw new InputError(`${host} is not a node of the inventory`);
+      st = desiredState(loaded, node, { layout, secrets: 'reveal', masker });
+      states.set(key, st);
+    }
+    return st;
+  };
   const aptVars = {
     layout: DEBIAN_LAYOUT,
     views: { chrony: chronyView(inv, DEBIAN_LAYOUT), hosts: hostsView(inv) },
@@ -122,14 +141,18 @@ export async function runPlaybookCommand(o: PlaybookCommandOptions): Promise<num
         host_prep: inv.host_prep,
         nodes: universe.nodes,
         groups: universe.groups,
+        cluster_members: clusterNodes(inv).map((n) => n.name),
         host_prep_sysctl: Object.entries(inv.host_prep.sysctl).map(([name, value]) => ({
           name,
           value: String(value),
         })),
       },
       // The file layout (and the views that depend on it) follows the host's package manager.
-      hostVars: (_host, facts) =>
-        facts.package_manager === 'dnf' || facts.package_manager === 'yum' ? dnfVars : aptVars,
+      hostVars: (host, facts) => ({
+        ...(layoutOf(facts).family === 'dnf' ? dnfVars : aptVars),
+        state: { packages: desired(host, facts).packages },
+      }),
+      desired,
       connector: (h) => {
         const t = targets.get(h);
         if (!t) throw new InputError(`no SSH target for ${h}`);

@@ -1,0 +1,103 @@
+import { z } from 'zod';
+import type { FileContent } from '../../facts/file-content.js';
+import type { UnitsInfo } from '../../facts/units.js';
+import { need } from '../../ops/common.js';
+import type { FactRequest, Operation } from '../../ops/types.js';
+import { shq } from '../../shell/posix.js';
+
+/** The first line every corosync.conf hakit writes starts with. */
+export const COROSYNC_MARK = '# Managed by hakit';
+const CIB_DIR = '/var/lib/pacemaker/cib';
+
+export const resetDefaultArgs = z.strictObject({
+  config: z.string().startsWith('/').default('/etc/corosync/corosync.conf'),
+});
+type ResetDefaultArgs = z.infer<typeof resetDefaultArgs>;
+
+const facts = (a: ResetDefaultArgs): FactRequest[] => [
+  { fact: 'file_content', args: { path: a.config } },
+  { fact: 'units', args: { names: ['corosync', 'pacemaker'] } },
+  { fact: 'path_exists', args: { path: `${CIB_DIR}/cib.xml` } },
+];
+
+/**
+ * Debian starts corosync and pacemaker right after install with a one-node default configuration, and the CIB
+ * they create names the wrong node. Before hakit's corosync.conf is first put in place: stop both and clear the
+ * CIB they wrote, so the first real start has the right membership and an empty CIB. A host whose corosync.conf
+ * is already hakit's is left alone (a rerun, a running cluster).
+ */
+export const corosyncResetDefaultOp: Operation<ResetDefaultArgs> = {
+  name: 'corosync_reset_default',
+  args: resetDefaultArgs,
+  facts,
+  plan(a, f) {
+    const [conf, units, cib] = facts(a);
+    const content = need<FileContent>('corosync_reset_default', f, conf as FactRequest);
+    if (content.exists && (content.content ?? '').startsWith(COROSYNC_MARK)) return { steps: [] };
+    const u = need<UnitsInfo>('corosync_reset_default', f, units as FactRequest);
+    const active = ['corosync', 'pacemaker'].filter((n) => {
+      const s = u.units[n]?.active;
+      return s === 'active' || s === 'activating';
+    });
+    const hasCib = need<boolean>('corosync_reset_default', f, cib as FactRequest);
+    if (active.length === 0 && !hasCib) return { steps: [] };
+    return {
+      summary: `stop the package's default cluster (${active.join(', ') || 'stopped'}) and clear its CIB`,
+      steps: [
+        { kind: 'exec', command: 'systemctl stop pacemaker corosync' },
+        { kind: 'exec', command: `rm -f -- ${shq(CIB_DIR)}/cib*` },
+      ],
+    };
+  },
+};
+
+export const waitQuorumArgs = z.strictObject({
+  /** Every member that must be seen (node names as in corosync.conf). */
+  nodes: z.array(z.string().regex(/^[A-Za-z0-9._-]+$/)).min(1),
+  /** Also wait until Pacemaker has elected a DC (the CIB then takes updates cluster-wide). */
+  dc: z.boolean().default(false),
+  timeout: z.number().int().min(1).max(3600).default(120),
+});
+type WaitQuorumArgs = z.infer<typeof waitQuorumArgs>;
+
+/**
+ * Waits, bounded, until corosync sees every member and the partition is quorate (and, with `dc`, Pacemaker has a
+ * DC). On timeout it fails naming the missing members, with corosync-quorumtool's own report.
+ */
+export const corosyncWaitQuorumOp: Operation<WaitQuorumArgs> = {
+  name: 'corosync_wait_quorum',
+  args: waitQuorumArgs,
+  facts: () => [],
+  plan(a) {
+    const names = a.nodes.map(shq).join(' ');
+    const script = [
+      `deadline=$(( $(date +%s) + ${a.timeout} ))`,
+      'while :; do',
+      '  out=$(timeout 5 corosync-quorumtool -s 2>&1)',
+      '  missing=""',
+      `  for n in ${names}; do printf '%s\\n' "$out" | grep -Eq "[[:space:]]$n( |\\$)" || missing="$missing $n"; done`,
+      "  quorate=no; printf '%s\\n' \"$out\" | grep -Eq '^Quorate:[[:space:]]+Yes' && quorate=yes",
+      ...(a.dc ? ['  dc=no; timeout 5 crmadmin -D -t 2000 >/dev/null 2>&1 && dc=yes'] : ['  dc=yes']),
+      '  if [ -z "$missing" ] && [ $quorate = yes ] && [ $dc = yes ]; then exit 0; fi',
+      '  if [ "$(date +%s)" -ge "$deadline" ]; then',
+      `    echo "not reached in ${a.timeout} s: missing members:\${missing:- none}; quorate: $quorate; DC elected: $dc" >&2`,
+      '    printf \'%s\\n\' "$out" >&2',
+      '    exit 1',
+      '  fi',
+      '  sleep 1',
+      'done',
+    ].join('\n');
+    return {
+      summary: `wait for ${a.nodes.length} members, quorum${a.dc ? ' and a DC' : ''}`,
+      steps: [
+        {
+          kind: 'exec',
+          command: script,
+          timeoutMs: (a.timeout + 30) * 1000,
+          display: `wait for quorum of ${a.nodes.join(', ')}${a.dc ? ' and a DC' : ''} (at most ${a.timeout} s)`,
+        },
+      ],
+      noChange: true,
+    };
+  },
+};
