@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the sandbox: start real hosts as containers, check the inventory against the real
-# validators, then bootstrap the hosts over SSH and run it again to show that nothing changes.
+# validators, bootstrap a fenced 3-node cluster over SSH, run it again to show that nothing changes, then show
+# the cluster and prove the VIP answers from this machine through HAProxy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 hakit() { node bin/hakit.js "$@"; }
@@ -12,8 +13,23 @@ hakit check -i inventories/sandbox.yaml
 echo "== hakit sandbox up: 3 hosts with systemd and sshd (a previous demo sandbox is replaced)"
 hakit sandbox down >/dev/null 2>&1 || true
 hakit sandbox up
-echo "== hakit bootstrap (first run: changes)"
+echo "== hakit bootstrap (first run: packages, corosync, HAProxy, Pacemaker with fencing and the VIP)"
 hakit bootstrap -i inventories/sandbox.yaml --output plain
 echo "== hakit bootstrap (second run: nothing changes)"
 hakit bootstrap -i inventories/sandbox.yaml --output plain
+echo "== the cluster, as the hosts see it"
+hakit sandbox ssh node1 -- corosync-quorumtool -s
+hakit sandbox ssh node1 -- crm_mon -1 -r
+echo "== the VIP answers from this machine through HAProxy"
+vip=10.213.0.100
+node -e '
+  const [host, port] = [process.argv[1], Number(process.argv[2])];
+  const s = require("node:net").connect({ host, port, timeout: 5000 });
+  s.on("connect", () => { console.log(`TCP ${host}:${port}: HAProxy accepted the connection`); s.destroy(); });
+  s.on("timeout", () => { console.error(`TCP ${host}:${port}: timed out`); process.exit(1); });
+  s.on("error", (e) => { console.error(`TCP ${host}:${port}: ${e.message}`); process.exit(1); });
+' "$vip" 3307
+for n in node1 node2 node3; do
+  if hakit sandbox ssh "$n" -- ip -o -4 addr show | grep -q " $vip/"; then echo "VIP $vip is on $n"; fi
+done
 echo "== the sandbox keeps running; remove it with: npx hakit sandbox down"

@@ -230,7 +230,7 @@ export const clusterSchema = s({
   authkey: secretRef
     .optional()
     .describe(
-      'Corosync authkey (`file:` reference to the 256-byte key). When absent hakit generates one on the first node.',
+      'Corosync authkey (`file:` reference to the 256-byte key; `env:` holds it base64-encoded), put on every member as /etc/corosync/authkey (0400 root). Needed by `hakit bootstrap` (generating one when absent is not implemented yet).',
     ),
   hacluster_password: secretRef
     .optional()
