@@ -89,7 +89,13 @@ export const pacemakerCibOp: Operation<CibArgs> = {
       },
       {
         kind: 'exec',
-        command: `if crm_verify --xml-file ${shq(newFile)}; then :; else rc=$?; ${cleanup}; exit $rc; fi`,
+        // Errors reject the CIB; warnings alone (e.g. the history of a resource being removed) do not.
+        command: [
+          `out=$(crm_verify -V --xml-file ${shq(newFile)} 2>&1); rc=$?`,
+          'if [ $rc -ne 0 ] && { printf \'%s\\n\' "$out" | grep -q "error:" || ! printf \'%s\\n\' "$out" | grep -q "Warnings found"; }; then',
+          `  printf '%s\\n' "$out" >&2; ${cleanup}; exit $rc`,
+          'fi',
+        ].join('\n'),
         purpose: 'validate',
         display: `crm_verify --xml-file ${newFile}`,
       },
