@@ -33,7 +33,7 @@ describe('pacemaker_cib (planner, fixtures)', () => {
     const plan = pacemakerCibOp.plan(args(), cibFacts(LIVE));
     const cmds = commands(plan.steps);
     const verify = plan.steps.find((s) => s.kind === 'exec' && s.purpose === 'validate');
-    expect(verify?.kind === 'exec' && verify.command).toMatch(/crm_verify --xml-file/);
+    expect(verify?.kind === 'exec' && verify.command).toMatch(/crm_verify -V --xml-file/);
     expect(cmds).toMatch(/crm_diff --no-version --original .* --new .*cibadmin --patch --xml-file/s);
     expect(cmds.indexOf('crm_verify')).toBeLessThan(cmds.indexOf('cibadmin --patch'));
     expect(cmds).toMatch(/crm_resource --wait --timeout=180s/);
