@@ -49,8 +49,7 @@ export function desiredState(
   node: InventoryNode,
   opts: DesiredOptions,
 ): DesiredState {
-  defaultSet ??= opts.templates ? undefined : new TemplateSet();
-  const set = opts.templates ?? (defaultSet as TemplateSet);
+  const set = opts.templates ?? (defaultSet ??= new TemplateSet());
   const ctx: ComponentContext = { loaded, inv: loaded.inventory, node, layout: opts.layout };
   const files: RenderedFile[] = [];
   const packages = new Set<string>();
