@@ -1,4 +1,4 @@
-import { HostKeyError, InputError, UnreachableError } from '../errors/index.js';
+import { HakitError, HostKeyError, InputError, UnreachableError } from '../errors/index.js';
 import type { HakitEvent, HostRecap } from '../events/types.js';
 import { resolveHosts, serialBatches, tagsSelected } from '../playbook/hosts.js';
 import { ArgRenderer } from '../playbook/template.js';
@@ -118,6 +118,15 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
       message: 'preflight failed: nothing was changed on any host',
     });
     return finish(fatalPreflight, false);
+  }
+  if (opts.beforeTasks) {
+    try {
+      await opts.beforeTasks(targeted.filter((h) => !states.get(h)?.unreachable));
+    } catch (err) {
+      if (!(err instanceof HakitError)) throw err;
+      emit({ type: 'log', at: Date.now(), level: 'error', message: `${err.message}` });
+      return finish(err.exitCode, false);
+    }
   }
   const renderer = new ArgRenderer(opts.templates);
   const baseVars = opts.vars ?? {};

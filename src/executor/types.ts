@@ -44,10 +44,18 @@ export interface RunOptions {
   signal?: AbortSignal;
   /** Per-command timeout for steps and fact gathering. */
   commandTimeoutMs?: number;
+  /**
+   * Called once after a successful preflight, before the first task, with the reachable targeted hosts (e.g. to
+   * lock them). A HakitError it throws ends the run with the error's exit code and nothing changed.
+   */
+  beforeTasks?: (hosts: string[]) => Promise<void>;
 }
 
 export interface RunResult {
-  /** 0 ok, 3 unreachable, 4 a task failed, 5 a rendered file was rejected by its validator, 130 interrupted. */
+  /**
+   * 0 ok, 3 unreachable, 4 a task failed, 5 a rendered file was rejected by its validator, 6 the hosts are locked
+   * by another run (from `beforeTasks`), 130 interrupted.
+   */
   exitCode: number;
   recap: Record<string, HostRecap>;
   durationMs: number;
