@@ -32,7 +32,10 @@ export class LocalConnector implements Connector {
       const err: Buffer[] = [];
       let timedOut = false;
       let timer: NodeJS.Timeout | undefined;
-      child.stdout.on('data', (d: Buffer) => out.push(d));
+      child.stdout.on('data', (d: Buffer) => {
+        out.push(d);
+        opts.hold?.onStdout?.(d.toString('utf8'));
+      });
       child.stderr.on('data', (d: Buffer) => err.push(d));
       child.stdin.on('error', () => {
         // command exited without reading stdin
@@ -61,8 +64,15 @@ export class LocalConnector implements Connector {
           }
         }, opts.timeoutMs);
       }
-      if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
-      else child.stdin.end();
+      const hold = opts.hold;
+      if (!hold) {
+        if (opts.stdin !== undefined) child.stdin.end(opts.stdin);
+        else child.stdin.end();
+        return;
+      }
+      if (opts.stdin !== undefined) child.stdin.write(opts.stdin);
+      if (hold.until.aborted) child.stdin.end();
+      else hold.until.addEventListener('abort', () => child.stdin.end(), { once: true });
     });
   }
 

@@ -521,8 +521,15 @@ export class SshConnector implements Connector {
       };
 
       const writeStdin = () => {
-        if (opts.stdin !== undefined) stream.end(opts.stdin);
-        else stream.end();
+        const hold = opts.hold;
+        if (!hold) {
+          if (opts.stdin !== undefined) stream.end(opts.stdin);
+          else stream.end();
+          return;
+        }
+        if (opts.stdin !== undefined) stream.write(opts.stdin);
+        if (hold.until.aborted) stream.end();
+        else hold.until.addEventListener('abort', () => stream.end(), { once: true });
       };
       // become with password: feed it only when sudo prompts, the command's stdin only once it runs.
       let authText = '';
@@ -569,7 +576,10 @@ export class SshConnector implements Connector {
       };
       this.inflight.add(abort);
 
-      stream.on('data', (d: Buffer) => out.push(d));
+      stream.on('data', (d: Buffer) => {
+        out.push(d);
+        opts.hold?.onStdout?.(d.toString('utf8'));
+      });
       stream.stderr.on('data', (d: Buffer) => {
         err.push(d);
         onAuthStderr(d);

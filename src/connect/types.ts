@@ -11,6 +11,12 @@ export interface ExecOptions {
   timeoutMs?: number;
   /** Extra environment, exported in the shell command (sshd often refuses setenv). */
   env?: Record<string, string>;
+  /**
+   * Keep the command's stdin open (after `stdin`, if any) until `until` aborts, and report stdout as it comes.
+   * For commands that hold something while they run, e.g. a lock released when stdin closes — which also happens
+   * when the connection drops. The result resolves when the command exits, as usual.
+   */
+  hold?: { until: AbortSignal; onStdout?: (text: string) => void };
 }
 
 export interface ExecResult {

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
-import { addRunOptions, cliToOptions, packageRoot, runPlaybookCommand } from './run.js';
+import { packageRoot } from '../../session/index.js';
+import { addRunOptions, cliToOptions, runPlaybookCommand } from './run.js';
 
 /** The playbook `hakit bootstrap` runs. */
 export function sitePlaybookPath(): string {
@@ -12,9 +13,12 @@ export function registerBootstrap(program: Command): void {
     program
       .command('bootstrap')
       .description(
-        'Prepare every host of the inventory (runs playbooks/site.yaml: /etc/hosts, chrony, sysctl, SELinux)',
+        'Build the cluster of the inventory (playbooks/site.yaml: host preparation, packages, corosync, HAProxy, Pacemaker with fencing and the VIP)',
       ),
   ).action(async (c: Parameters<typeof cliToOptions>[1]) => {
-    process.exitCode = await runPlaybookCommand(cliToOptions(sitePlaybookPath(), c));
+    process.exitCode = await runPlaybookCommand({
+      ...cliToOptions(sitePlaybookPath(), c),
+      lock: 'hakit bootstrap',
+    });
   });
 }
