@@ -478,7 +478,11 @@ export const orderSchema = s({
 export const fencingDeviceSchema = s({
   id: resourceId,
   agent: z.string().regex(/^fence_[a-z0-9_]+$/, { message: 'must be a fence agent name like fence_ipmilan' }),
-  params: paramMap.optional(),
+  params: paramMap
+    .optional()
+    .describe(
+      'Agent parameters. In a two-node cluster a device without pcmk_delay_base or pcmk_delay_max gets pcmk_delay_max=15s (unless priority-fencing-delay is set), so the nodes never fence each other at once.',
+    ),
   fences: z.array(nodeName).min(1).describe('Nodes this device can fence (pcmk_host_list).'),
   host_map: z.record(nodeName, z.string()).optional().describe('Node → port/plug name (pcmk_host_map).'),
   ops: z.array(operationSchema).optional(),

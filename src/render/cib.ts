@@ -1,4 +1,4 @@
-import { nodeId } from '../inventory/model.js';
+import { clusterNodes, nodeId } from '../inventory/model.js';
 import type { Inventory, Resource } from '../inventory/schema.js';
 import { isSecretRef } from '../inventory/secret.js';
 
@@ -58,6 +58,20 @@ export type CibResourceItem =
   | { primitive: null; group: null; clone: CibClone };
 
 /** A valid XML ID from arbitrary text: letters, digits, `_`, `-`, `.`; starts with a letter or `_`. */
+/** The random fencing delay a two-node cluster's devices get when the inventory sets none. */
+export const TWO_NODE_DELAY_MAX = '15s';
+
+/**
+ * In a two-node cluster both nodes may see the other fail at the same moment and fence each other: unless the
+ * inventory chose a delay for the device (pcmk_delay_base, pcmk_delay_max), or the cluster-wide
+ * priority-fencing-delay is used instead, the device gets a random delay of up to {@link TWO_NODE_DELAY_MAX}
+ * (Pacemaker Explained, "Fencing delays"), so one of them wins the race.
+ */
+function twoNodeDelay(params: Record<string, unknown> | undefined): Record<string, string> {
+  if (params && ('pcmk_delay_base' in params || 'pcmk_delay_max' in params)) return {};
+  return { pcmk_delay_max: TWO_NODE_DELAY_MAX };
+}
+
 export function xmlId(s: string): string {
   const cleaned = s.replace(/^\+/, '').replace(/[^A-Za-z0-9_.-]/g, '_');
   return /^[A-Za-z_]/.test(cleaned) ? cleaned : `_${cleaned}`;
@@ -282,6 +296,7 @@ export function cibView(inv: Inventory) {
     else items.push({ primitive: primitive(ids, r), group: null, clone: null });
   }
 
+  const twoNode = clusterNodes(inv).length === 2 && !pm.properties['priority-fencing-delay'];
   const stonith: CibPrimitive[] = pm.fencing.devices.map((d) => {
     const hostMap = d.host_map
       ? Object.entries(d.host_map)
@@ -296,7 +311,12 @@ export function cibView(inv: Inventory) {
       params: nvset(
         ids,
         `${d.id}-instance_attributes`,
-        { ...d.params, pcmk_host_list: d.fences.join(' '), pcmk_host_map: hostMap },
+        {
+          ...(twoNode ? twoNodeDelay(d.params) : {}),
+          ...d.params,
+          pcmk_host_list: d.fences.join(' '),
+          pcmk_host_map: hostMap,
+        },
         true,
       ),
       meta: nvset(ids, `${d.id}-meta_attributes`, d.meta),

@@ -130,7 +130,11 @@ pacemaker:
     );
     connections = 0;
     const r = await hakit(['bootstrap', '-i', inv, '--output', 'plain'], { cwd: ROOT, timeoutMs: 60_000 });
-    expect(r.code).toBe(3); // the fake sshd closes the socket: unreachable
+    expect(r.code, r.stderr).toBe(3); // the fake sshd closes the socket: unreachable
     expect(connections).toBeGreaterThan(0);
+    // The inventory switches STONITH off: the run says so, whatever happens next.
+    expect(r.stdout).toMatch(
+      /WARN .*ok\.yaml:\d+:\d+: warning: pacemaker\.properties\.stonith-enabled: STONITH is disabled by this inventory/,
+    );
   }, 120_000);
 });

@@ -44,6 +44,39 @@ describe('CIB view', () => {
     expect(pairs.ip!.is_secret).toBe(false);
   });
 
+  it('a two-node cluster gets a fencing delay unless the inventory chose one', () => {
+    const staging = readFileSync('inventories/staging.example.yaml', 'utf8');
+    const delays = (text: string) =>
+      Object.fromEntries(
+        cibView(load(text)).stonith.map((d) => [
+          d.id,
+          d.params!.pairs.filter((p) => p.name.startsWith('pcmk_delay')).map((p) => `${p.name}=${p.value}`),
+        ]),
+      );
+    // priority-fencing-delay is the inventory's choice: nothing added.
+    expect(delays(staging)).toEqual({ 'fence-stg-a': [], 'fence-stg-b': [] });
+    const noPriority = staging.replace('    priority-fencing-delay: 15s\n', '');
+    expect(noPriority).not.toBe(staging);
+    expect(delays(noPriority)).toEqual({
+      'fence-stg-a': ['pcmk_delay_max=15s'],
+      'fence-stg-b': ['pcmk_delay_max=15s'],
+    });
+    const ownDelay = noPriority
+      .replace('fences: [stg-a]\n', 'fences: [stg-a]\n        meta: {}\n')
+      .replace(
+        'password: env:STG_IPMI_PASSWORD, lanplus: 1 }\n      - id: fence-stg-b',
+        'password: env:STG_IPMI_PASSWORD, lanplus: 1, pcmk_delay_base: 5s }\n      - id: fence-stg-b',
+      );
+    expect(delays(ownDelay)).toEqual({
+      'fence-stg-a': ['pcmk_delay_base=5s'],
+      'fence-stg-b': ['pcmk_delay_max=15s'],
+    });
+    // Three nodes: quorum decides who fences, no delay.
+    expect(cibView(load(base)).stonith.flatMap((d) => d.params!.pairs.map((p) => p.name))).not.toContain(
+      'pcmk_delay_max',
+    );
+  });
+
   it('derived ids are unique and valid XML ids', () => {
     const view = cibView(load(readFileSync('inventories/production.example.yaml', 'utf8')));
     const json = JSON.stringify(view);

@@ -1,5 +1,6 @@
 import { dirname, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { formatDiagnostic } from '../../errors/index.js';
 import { runPlaybook } from '../../executor/engine.js';
 import { BASE_FACTS, registryFacts, registryOps } from '../../executor/registries.js';
 import { loadInventory } from '../../inventory/load.js';
@@ -60,6 +61,10 @@ export async function runPlaybookCommand(o: PlaybookCommandOptions): Promise<num
     ...(o.acceptNewHostKeys ? { acceptNewHostKeys: true } : {}),
     ...(o.signal ? { signal: o.signal } : {}),
   });
+  // The inventory's warnings (STONITH or quorum switched off, SELinux not enforcing, …) are part of the run's
+  // output, in every format: the operator sees them whenever hosts are changed under them.
+  for (const w of loaded.warnings)
+    session.renderer.emit({ type: 'log', at: Date.now(), level: 'warn', message: formatDiagnostic(w) });
   const universe = session.universe;
   const root = packageRoot();
   const aptVars = {
