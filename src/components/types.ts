@@ -9,6 +9,11 @@ export interface ComponentContext {
   inv: Inventory;
   node: InventoryNode;
   layout: Layout;
+  /**
+   * The cluster's corosync authkey when the inventory names none: the key the members share, or one generated
+   * for the first bootstrap (see corosync/authkey.ts). Absent where no host was asked (render, check).
+   */
+  authkey?: () => Buffer;
 }
 
 /**

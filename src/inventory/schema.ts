@@ -230,7 +230,7 @@ export const clusterSchema = s({
   authkey: secretRef
     .optional()
     .describe(
-      'Corosync authkey (`file:` reference to the 256-byte key; `env:` holds it base64-encoded), put on every member as /etc/corosync/authkey (0400 root). Needed by `hakit bootstrap` (generating one when absent is not implemented yet).',
+      'Corosync authkey (`file:` reference to the key; `env:` holds it base64-encoded), put on every member as /etc/corosync/authkey (0400 root). When absent, `hakit bootstrap` keeps the key the members already share (those hakit configured) or, on a first bootstrap, generates 256 random bytes and puts the same bytes on every member; the key is never printed nor stored on the controller. Members holding different keys, or an unreachable member when none holds one, stop the run before anything changes.',
     ),
   hacluster_password: secretRef
     .optional()

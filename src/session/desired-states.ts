@@ -18,7 +18,11 @@ export interface DesiredStates {
  * One desired state per host and layout, computed on first use; secrets are revealed into it and registered
  * with the masker, so nothing that leaves hakit shows them.
  */
-export function desiredStates(loaded: LoadedInventory, masker: SecretMasker): DesiredStates {
+export function desiredStates(
+  loaded: LoadedInventory,
+  masker: SecretMasker,
+  opts: { authkey?: () => Buffer } = {},
+): DesiredStates {
   const states = new Map<string, DesiredState>();
   return {
     get(host, facts) {
@@ -28,7 +32,12 @@ export function desiredStates(loaded: LoadedInventory, masker: SecretMasker): De
       if (!st) {
         const node = loaded.inventory.nodes.find((n) => n.name === host);
         if (!node) throw new InputError(`${host} is not a node of the inventory`);
-        st = desiredState(loaded, node, { layout, secrets: 'reveal', masker });
+        st = desiredState(loaded, node, {
+          layout,
+          secrets: 'reveal',
+          masker,
+          ...(opts.authkey ? { authkey: opts.authkey } : {}),
+        });
         states.set(key, st);
       }
       return st;

@@ -1,10 +1,12 @@
 import { hostname, userInfo } from 'node:os';
+import { chooseAuthkey, readMemberKeys } from '../components/corosync/authkey.js';
 import { ConnectionPool } from '../connect/pool.js';
 import type { SshConnector } from '../connect/ssh-connector.js';
 import type { SshTarget } from '../connect/target.js';
-import { InputError } from '../errors/index.js';
+import { HakitError, InputError } from '../errors/index.js';
 import { hostUniverse, sshTargetFor } from '../executor/ssh-targets.js';
 import type { LoadedInventory } from '../inventory/load.js';
+import { clusterNodes } from '../inventory/model.js';
 import type { Inventory } from '../inventory/schema.js';
 import { SecretMasker } from '../inventory/secret.js';
 import { createRenderer, type OutputMode, type Renderer, type Writable } from '../output/index.js';
@@ -44,6 +46,11 @@ export interface Session {
   /** The host's desired state (secrets revealed, registered with the masker), computed once. */
   desired(host: string, facts: Record<string, unknown>): DesiredState;
   layoutOf(facts: Record<string, unknown>): Layout;
+  /**
+   * When the inventory names no corosync authkey: ask every cluster member for the key they share (or generate
+   * one for a first bootstrap), so each member's desired state carries the same bytes. Call after preflight.
+   */
+  resolveAuthkey(): Promise<void>;
   /** Lock the hosts against a concurrent hakit run (released by `close()` at the latest). */
   lock(hosts: readonly string[], what: string): Promise<HostLocks>;
   close(): Promise<void>;
@@ -61,7 +68,22 @@ export function openSession(loaded: LoadedInventory, o: SessionOptions = {}): Se
   const pool = new ConnectionPool();
   const renderer = createRenderer(o.output, o.out ?? process.stdout);
   const interrupt = wireInterrupt(() => void pool.closeAll(), o.signal);
-  const states = desiredStates(loaded, masker);
+  let clusterKey: Buffer | undefined;
+  const states = desiredStates(
+    loaded,
+    masker,
+    inventory.cluster.authkey
+      ? {}
+      : {
+          authkey: () => {
+            if (!clusterKey)
+              throw new HakitError('the cluster authkey was not resolved before it was needed', {
+                code: 'E_AUTHKEY',
+              });
+            return clusterKey;
+          },
+        },
+  );
   const locks: HostLocks[] = [];
   const connector = (host: string): SshConnector => {
     const t = targets.get(host);
@@ -78,6 +100,13 @@ export function openSession(loaded: LoadedInventory, o: SessionOptions = {}): Se
     connector,
     desired: (host, facts) => states.get(host, facts),
     layoutOf: layoutOfFacts,
+    async resolveAuthkey() {
+      if (inventory.cluster.authkey || clusterKey) return;
+      const members = clusterNodes(inventory).map((n) => connector(n.name));
+      if (!members.length) return;
+      clusterKey = chooseAuthkey(await readMemberKeys(members));
+      masker.add(clusterKey.toString('base64'));
+    },
     async lock(hosts, what) {
       const owner = `${what} by ${userInfo().username}@${hostname()} (pid ${process.pid}) since ${new Date().toISOString()}`;
       const l = await lockHosts(

@@ -22,6 +22,8 @@ export interface DesiredOptions {
   secrets: 'mask' | 'reveal';
   masker?: SecretMasker;
   templates?: TemplateSet;
+  /** The cluster's authkey when the inventory names none (ComponentContext.authkey). */
+  authkey?: () => Buffer;
 }
 
 /** Secret provider for one file: counts uses (→ `sensitive`), masks or reveals. */
@@ -50,7 +52,13 @@ export function desiredState(
   opts: DesiredOptions,
 ): DesiredState {
   const set = opts.templates ?? (defaultSet ??= new TemplateSet());
-  const ctx: ComponentContext = { loaded, inv: loaded.inventory, node, layout: opts.layout };
+  const ctx: ComponentContext = {
+    loaded,
+    inv: loaded.inventory,
+    node,
+    layout: opts.layout,
+    ...(opts.authkey ? { authkey: opts.authkey } : {}),
+  };
   const files: RenderedFile[] = [];
   const packages = new Set<string>();
   for (const component of COMPONENTS) {

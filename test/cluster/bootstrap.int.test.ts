@@ -1,10 +1,13 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
+import { SshConnector } from '../../src/connect/ssh-connector.js';
+import { lockHosts } from '../../src/session/host-lock.js';
 import { type CliResult, ensureBuilt, hakit } from '../support/cli.js';
-import { useSandbox } from '../support/sandbox-fixture.js';
+import { sandboxTarget, useSandbox } from '../support/sandbox-fixture.js';
 import { sshCli } from '../support/ssh-cli.js';
 
 /**
@@ -14,6 +17,20 @@ import { sshCli } from '../support/ssh-cli.js';
  */
 const sandbox = useSandbox({ nodes: 3, name: 'cluster' });
 const printed: string[] = [];
+
+/**
+ * The sandbox's inventory without `cluster.authkey`: the first bootstrap generates the key, every later run keeps
+ * the one the members share. Every run of this file uses it (or a copy with changes).
+ */
+function baseInventory(): string {
+  const sb = sandbox();
+  const path = join(sb.dir, 'inventory-no-authkey.yaml');
+  const inv = parse(readFileSync(sb.inventoryPath, 'utf8')) as { cluster: Record<string, unknown> };
+  if (!('authkey' in inv.cluster)) throw new Error('the sandbox inventory has no cluster.authkey to remove');
+  delete inv.cluster.authkey;
+  writeFileSync(path, stringify(inv));
+  return path;
+}
 
 async function bootstrap(inventory: string, extra: string[] = []): Promise<CliResult> {
   ensureBuilt();
@@ -84,9 +101,21 @@ const etcSums = (node: string) =>
 describe('hakit bootstrap on a fresh sandbox', () => {
   it('forms a quorate, fenced 3-node cluster with the VIP and HAProxy answering on it', async () => {
     const sb = sandbox();
-    const r = await bootstrap(sb.inventoryPath);
+    const r = await bootstrap(baseInventory());
     expect(r.code, explain(r)).toBe(0);
     const names = sb.nodes.map((n) => n.name);
+    // The authkey was generated (not the sandbox's file): the same 256 bytes, 0400 root, on every member.
+    const keys = await Promise.all(
+      names.map((n) =>
+        on(n, "stat -c '%a %U %G %s' /etc/corosync/authkey && sha256sum < /etc/corosync/authkey"),
+      ),
+    );
+    for (const k of keys) expect(k).toMatch(/^400 root root 256\n[0-9a-f]{64}/);
+    expect(new Set(keys).size, keys.join('\n')).toBe(1);
+    const fileKey = createHash('sha256')
+      .update(readFileSync(join(sb.dir, 'authkey')))
+      .digest('hex');
+    expect(keys[0]).not.toContain(fileKey);
     for (const n of names) {
       const q = await on(n, 'corosync-quorumtool -s');
       expect(q).toMatch(/^Quorate:\s+Yes/m);
@@ -113,7 +142,7 @@ describe('hakit bootstrap on a fresh sandbox', () => {
   it('a second run changes nothing: changed=0 on every host and no file under /etc changed', async () => {
     const sb = sandbox();
     const before = await Promise.all(sb.nodes.map((n) => etcSums(n.name)));
-    const r = await bootstrap(sb.inventoryPath);
+    const r = await bootstrap(baseInventory());
     expect(r.code, explain(r)).toBe(0);
     for (const [host, c] of Object.entries(recap(r))) expect(c.changed, `${host} changed`).toBe(0);
     const after = await Promise.all(sb.nodes.map((n) => etcSums(n.name)));
@@ -122,7 +151,7 @@ describe('hakit bootstrap on a fresh sandbox', () => {
 
   it('a changed inventory is applied as a minimal CIB patch that restarts nothing else', async () => {
     const sb = sandbox();
-    const inv = parse(readFileSync(sb.inventoryPath, 'utf8')) as {
+    const inv = parse(readFileSync(baseInventory(), 'utf8')) as {
       pacemaker: {
         properties: Record<string, unknown>;
         resources: unknown[];
@@ -140,6 +169,17 @@ describe('hakit bootstrap on a fresh sandbox', () => {
     const check = await bootstrap(changed, ['--check', '--diff', '--tags', 'pacemaker']);
     expect(check.code, explain(check)).toBe(0);
     expect(check.stdout).toContain('canary');
+    writeFileSync('/tmp/docpatch/check-stdout.jsonl', check.stdout); // TEMP (not committed)
+    // crm_simulate on the live status predicts what the patch would do: the canary starts on some node.
+    const predicted = check.stdout
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { type: string; preview?: { text: string } })
+      .flatMap((e) => (e.type === 'task.host' && e.preview ? [e.preview.text] : []));
+    expect(
+      predicted.join('\n'),
+      `no "would start canary" prediction; predictions: ${JSON.stringify(predicted)}\n${explain(check)}`,
+    ).toMatch(/^would start canary on node\d$/m);
     expect(await on('node1', 'cibadmin -Q --scope resources')).not.toContain('canary'); // check mode
 
     const r = await bootstrap(changed, ['--tags', 'pacemaker']);
@@ -154,19 +194,117 @@ describe('hakit bootstrap on a fresh sandbox', () => {
     for (const [k, call] of Object.entries(ids)) expect(now[k], `${k} was restarted`).toBe(call);
 
     // Back to the original inventory: the canary is stopped, then removed.
-    const back = await bootstrap(sb.inventoryPath, ['--tags', 'pacemaker']);
+    const back = await bootstrap(baseInventory(), ['--tags', 'pacemaker']);
     expect(back.code, explain(back)).toBe(0);
     expect(await on('node1', 'cibadmin -Q --scope resources')).not.toContain('canary');
     expect(await on('node1', 'crm_mon -1 -r')).not.toMatch(/canary/);
   });
 
-  it('no secret appears in anything hakit printed', () => {
+  it('a second bootstrap is refused while one holds the hosts, and the lock dies with its connection', async () => {
+    const sb = sandbox();
+    const node2 = sb.nodes.find((n) => n.name === 'node2');
+    if (!node2) throw new Error('no node2');
+    const holder = new SshConnector(sandboxTarget(sb, node2));
+    await lockHosts([holder], 'the test holder');
+    try {
+      const before = await etcSums('node2');
+      const refused = await bootstrap(baseInventory());
+      expect(refused.code, explain(refused)).toBe(6);
+      expect(refused.stdout).toContain(
+        'node2: another hakit run holds /run/lock/hakit.lock (the test holder)',
+      );
+      expect(refused.stdout).not.toMatch(/"type":"task.start"/); // refused before any task
+      expect(await etcSums('node2')).toEqual(before);
+    } finally {
+      // Not released: the holder's connection goes away, and the lock with it.
+      await holder.close();
+    }
+    // sshd ends the holder's command when its connection closes: wait (bounded) until node2 is free.
+    let free = false;
+    for (let i = 0; i < 60 && !free; i++) {
+      const t = await sshCli(sb, 'node2', 'flock -n /run/lock/hakit.lock true', { timeoutMs: 30_000 });
+      free = t.code === 0;
+      if (!free) await new Promise((res) => setTimeout(res, 500));
+    }
+    expect(free, 'the lock outlived its connection by 30 s').toBe(true);
+    const r = await bootstrap(baseInventory());
+    expect(r.code, explain(r)).toBe(0);
+    for (const [host, c] of Object.entries(recap(r))) expect(c.changed, `${host} changed`).toBe(0);
+    expect(await on('node2', 'cat /run/lock/hakit.lock')).toBe(''); // released at the end of the run
+  });
+
+  it('a haproxy.cfg its validator rejects stops the step on every node before the live file changes (exit 5)', async () => {
+    const sb = sandbox();
+    const inv = parse(readFileSync(baseInventory(), 'utf8')) as {
+      haproxy: { backends: { servers: Record<string, unknown>[] }[] };
+    };
+    const server = inv.haproxy.backends[0]?.servers[0];
+    if (!server) throw new Error('no haproxy server in the sandbox inventory');
+    delete server.node;
+    server.address = 'no-such-host.invalid'; // valid for the schema; haproxy -c cannot resolve it
+    const bad = join(sb.dir, 'inventory-bad-haproxy.yaml');
+    writeFileSync(bad, stringify(inv));
+    const live = await Promise.all(sb.nodes.map((n) => on(n.name, 'sha256sum /etc/haproxy/haproxy.cfg')));
+    const r = await bootstrap(bad, ['--tags', 'haproxy', '--output', 'plain']);
+    expect(r.code, explain(r)).toBe(5);
+    for (const n of sb.nodes) expect(r.stdout).toMatch(new RegExp(`${n.name}.*haproxy\\.cfg`));
+    expect(r.stdout).toContain('no-such-host.invalid'); // haproxy's own message
+    expect(await Promise.all(sb.nodes.map((n) => on(n.name, 'sha256sum /etc/haproxy/haproxy.cfg')))).toEqual(
+      live,
+    );
+    expect(await tcpConnects(sb.vip, 3307), 'HAProxy stopped answering on the VIP').toBe(true);
+  });
+
+  it('a changed haproxy.cfg reloads HAProxy without refusing a connection to the VIP', async () => {
+    const sb = sandbox();
+    const inv = parse(readFileSync(baseInventory(), 'utf8')) as { haproxy: { stats: { bind: string } } };
+    inv.haproxy.stats.bind = '127.0.0.1:8405';
+    const changed = join(sb.dir, 'inventory-haproxy-stats.yaml');
+    writeFileSync(changed, stringify(inv));
+    const pids = await Promise.all(
+      sb.nodes.map((n) => on(n.name, 'systemctl show -p MainPID --value haproxy')),
+    );
+    // A client on this machine connects to the VIP all the time, bounded in count and time.
+    let stop = false;
+    const outcomes = { ok: 0, refused: 0 };
+    const loop = (async () => {
+      const until = Date.now() + 600_000;
+      for (let i = 0; i < 100_000 && !stop && Date.now() < until; i++) {
+        if (await tcpConnects(sb.vip, 3307)) outcomes.ok++;
+        else outcomes.refused++;
+      }
+    })();
+    let r: CliResult;
+    try {
+      r = await bootstrap(changed, ['--tags', 'haproxy']);
+    } finally {
+      stop = true;
+      await loop;
+    }
+    expect(r.code, explain(r)).toBe(0);
+    for (const n of sb.nodes)
+      expect(await on(n.name, 'grep -c "127.0.0.1:8405" /etc/haproxy/haproxy.cfg')).toMatch(/^1/);
+    expect(outcomes.ok).toBeGreaterThan(10);
+    expect(outcomes.refused, JSON.stringify(outcomes)).toBe(0);
+    // Reloaded, not restarted: the master process is the same.
+    expect(
+      await Promise.all(sb.nodes.map((n) => on(n.name, 'systemctl show -p MainPID --value haproxy'))),
+    ).toEqual(pids);
+    const back = await bootstrap(baseInventory(), ['--tags', 'haproxy']);
+    expect(back.code, explain(back)).toBe(0);
+  });
+
+  it('no secret appears in anything hakit printed', async () => {
     const sb = sandbox();
     const text = printed.join('\n');
     expect(text.length).toBeGreaterThan(1000);
     const authkey = readFileSync(join(sb.dir, 'authkey'));
     expect(text).not.toContain(authkey.toString('base64'));
     expect(text).not.toContain(authkey.toString('hex'));
+    const generated = (await on('node1', 'base64 -w 0 /etc/corosync/authkey')).trim();
+    expect(generated.length).toBeGreaterThan(300);
+    expect(text).not.toContain(generated);
+    expect(text).not.toContain(Buffer.from(generated, 'base64').toString('hex'));
     for (const f of ['hacluster.pass', 'clustercheck.pass']) {
       const secret = readFileSync(join(sb.dir, f), 'utf8').trim();
       expect(secret.length).toBeGreaterThan(8);

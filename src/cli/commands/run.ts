@@ -118,13 +118,10 @@ export async function runPlaybookCommand(o: PlaybookCommandOptions): Promise<num
       tags: splitList(o.tags),
       skipTags: splitList(o.skipTags),
       ...(o.forks ? { forks: o.forks } : {}),
-      ...(lockWhat
-        ? {
-            beforeTasks: async (hosts: string[]) => {
-              await session.lock(hosts, lockWhat);
-            },
-          }
-        : {}),
+      beforeTasks: async (hosts: string[]) => {
+        if (lockWhat) await session.lock(hosts, lockWhat);
+        await session.resolveAuthkey();
+      },
       signal: session.signal,
     });
     return result.exitCode;

@@ -15,12 +15,13 @@ export const corosync: Component = {
     if (!isClusterMember(ctx)) return [];
     const specs: FileSpec[] = [];
     const ref = ctx.inv.cluster.authkey;
-    if (ref)
+    const bytes = ref ? () => ctx.loaded.secretBytes(ref) : ctx.authkey;
+    if (bytes)
       specs.push({
         id: 'corosync-authkey',
         kind: 'corosync-authkey',
         path: COROSYNC_AUTHKEY,
-        bytes: () => ctx.loaded.secretBytes(ref),
+        bytes,
         mode: 0o400,
         owner: 'root',
         group: 'root',
