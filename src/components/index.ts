@@ -8,6 +8,7 @@ import { haproxy } from './haproxy/index.js';
 import { hosts } from './hosts/index.js';
 import { keepalived } from './keepalived/index.js';
 import { pacemakerCibOp } from './pacemaker/cib-op.js';
+import { haRepositoryOp } from './pacemaker/ha-repository-op.js';
 import { pacemaker } from './pacemaker/index.js';
 import type { Component } from './types.js';
 
@@ -30,4 +31,5 @@ export const COMPONENT_OPS: readonly AnyOperation[] = [
   corosyncResetDefaultOp,
   corosyncWaitQuorumOp,
   pacemakerCibOp,
+  haRepositoryOp,
 ];

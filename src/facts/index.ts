@@ -3,6 +3,7 @@ import { type AuthorizedKeysInfo, authorizedKeysFact } from './authorized-keys.j
 import { buildBatch, parseBatch } from './batch.js';
 import { type BlockInFile, blockInFileFact } from './block-in-file.js';
 import { type CibInfo, cibFact } from './cib.js';
+import { dnfReposFact } from './dnf-repos.js';
 import { FactError } from './errors.js';
 import { type FileInfo, fileFact } from './file.js';
 import { type FileContent, fileContentFact } from './file-content.js';
@@ -37,6 +38,7 @@ export const facts: Record<string, AnyFact> = Object.fromEntries(
     pathExistsFact,
     blockInFileFact,
     cibFact,
+    dnfReposFact,
   ].map((f) => [f.name, f]),
 );
 
