@@ -22,13 +22,16 @@ export const pacemaker: Component = {
   },
   packages(ctx) {
     if (!isClusterMember(ctx)) return [];
-    // crm_mon, cibadmin, crm_attribute are in pacemaker-cli-utils (only a Recommends of pacemaker on Debian).
-    const fence = ctx.layout.family === 'apt' ? 'fence-agents' : 'fence-agents-all';
+    // The tools hakit runs (cibadmin, crm_verify, crm_diff, crm_mon, crm_resource) are in pacemaker-cli-utils on
+    // Debian (only a Recommends of pacemaker) and in pacemaker-cli on RHEL-like hosts (a Requires of pacemaker
+    // there, named so a rerun checks it too). fence-agents-all is the EL/Fedora metapackage of every agent;
+    // Debian ships them in one fence-agents package. On EL these come from the HA repository (ha_repository).
+    const apt = ctx.layout.family === 'apt';
     return [
       'pacemaker',
-      ...(ctx.layout.family === 'apt' ? ['pacemaker-cli-utils'] : []),
+      apt ? 'pacemaker-cli-utils' : 'pacemaker-cli',
       'resource-agents',
-      fence,
+      apt ? 'fence-agents' : 'fence-agents-all',
     ];
   },
 };

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { loadInventory } from '../../src/inventory/load.js';
+import { DEBIAN_LAYOUT, RHEL_LAYOUT } from '../../src/render/layout.js';
+import { desiredState } from '../../src/state/desired.js';
+
+/** `state.packages` (what playbooks/packages.yaml installs) for a typical node: pacemaker + haproxy + galera. */
+async function packagesOf(layout: typeof DEBIAN_LAYOUT): Promise<string[]> {
+  const loaded = await loadInventory('inventories/sandbox.yaml');
+  const node = loaded.inventory.nodes.find((n) => n.name === 'node1');
+  if (!node) throw new Error('inventories/sandbox.yaml has no node1');
+  return desiredState(loaded, node, { layout, secrets: 'mask' }).packages;
+}
+
+describe('the packages of a cluster node, per package family', () => {
+  it('dnf (RHEL-like): RHEL package names; the CLI tools are pacemaker-cli, every fence agent fence-agents-all', async () => {
+    expect(await packagesOf(RHEL_LAYOUT)).toEqual([
+      'corosync',
+      'pacemaker',
+      'pacemaker-cli',
+      'resource-agents',
+      'fence-agents-all',
+      'haproxy',
+      'chrony',
+    ]);
+  });
+
+  it('apt (Debian): pacemaker-cli-utils and fence-agents', async () => {
+    expect(await packagesOf(DEBIAN_LAYOUT)).toEqual([
+      'corosync',
+      'pacemaker',
+      'pacemaker-cli-utils',
+      'resource-agents',
+      'fence-agents',
+      'haproxy',
+      'chrony',
+    ]);
+  });
+});
