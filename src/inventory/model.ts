@@ -53,3 +53,10 @@ export function pacemakerIds(inv: Inventory): Map<string, 'primitive' | 'group' 
   for (const d of pm.fencing.devices) ids.set(d.id, 'stonith');
   return ids;
 }
+
+/** The node of that name; throws when there is none (views run on a semantically checked inventory). */
+export function requireNode(inv: Inventory, name: string): InventoryNode {
+  const n = nodeByName(inv, name);
+  if (!n) throw new Error(`node "${name}" is not in the inventory`);
+  return n;
+}

@@ -1,5 +1,4 @@
 export { CIB_SCHEMA, cibView, xmlId } from './cib.js';
-export * from './context.js';
 export * from './handlebars-env.js';
 export * from './layout.js';
 export { TemplateSet, templatesDir } from './template-set.js';

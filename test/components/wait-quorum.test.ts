@@ -72,13 +72,19 @@ describe('corosync_wait_quorum, run for real', () => {
   it('times out naming the missing member, with corosync-quorumtool’s own report', async () => {
     const r = await runWait(stubs('two', quorumtool(['node1', 'node2'], true), 0), 2);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('not reached in 2 s: missing members: node3; quorate: yes; DC elected: yes');
+    expect(r.stderr).toContain('not reached in 2 s: missing members: node3; quorate: yes');
     expect(r.stderr).toContain('Membership information');
   });
 
-  it('without quorum or a DC it says which is lacking', async () => {
+  it('members and quorum there, no DC: it says the DC is lacking', async () => {
+    const r = await runWait(stubs('nodc', quorumtool(['node1', 'node2', 'node3'], true), 1), 2);
+    expect(r.exitCode).toBe(1);
+    expect(r.stderr).toMatch(/missing members: none; quorate: yes; DC elected: no/);
+  });
+
+  it('without quorum it says which members are lacking', async () => {
     const r = await runWait(stubs('alone', quorumtool(['node1'], false), 1), 2);
     expect(r.exitCode).toBe(1);
-    expect(r.stderr).toContain('missing members: node2 node3; quorate: no; DC elected: no');
+    expect(r.stderr).toContain('missing members: node2 node3; quorate: no');
   });
 });

@@ -1,5 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { chronyView } from '../../components/chrony/view.js';
+import { hostsView } from '../../components/hosts/view.js';
 import { formatDiagnostic } from '../../errors/index.js';
 import { runPlaybook } from '../../executor/engine.js';
 import { BASE_FACTS, registryFacts, registryOps } from '../../executor/registries.js';
@@ -9,7 +11,6 @@ import { formatFileDiff } from '../../ops/index.js';
 import type { OutputMode, Writable } from '../../output/index.js';
 import { parseLimit } from '../../playbook/hosts.js';
 import { loadPlaybook } from '../../playbook/load.js';
-import { chronyView, hostsView } from '../../render/context.js';
 import { createTemplateEnv } from '../../render/handlebars-env.js';
 import { DEBIAN_LAYOUT, RHEL_LAYOUT } from '../../render/layout.js';
 import { openSession, packageRoot } from '../../session/index.js';

@@ -1,5 +1,5 @@
-import { chronyView } from '../../render/context.js';
 import type { Component } from '../types.js';
+import { chronyView } from './view.js';
 
 export const chrony: Component = {
   name: 'chrony',

@@ -1,6 +1,6 @@
 import { clusterNodes } from '../../inventory/model.js';
-import { corosyncView } from '../../render/context.js';
 import type { Component, ComponentContext, FileSpec } from '../types.js';
+import { corosyncView } from './view.js';
 
 export const COROSYNC_AUTHKEY = '/etc/corosync/authkey';
 

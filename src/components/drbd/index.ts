@@ -1,5 +1,5 @@
-import { drbdMemberNames, drbdView } from '../../render/context.js';
 import type { Component } from '../types.js';
+import { drbdMemberNames, drbdView } from './view.js';
 
 /** One resource file per DRBD resource the node takes part in. */
 export const drbd: Component = {

@@ -1,6 +1,6 @@
 import { galeraMembers } from '../../inventory/model.js';
-import { galeraView, garbdView } from '../../render/context.js';
 import type { Component, FileSpec } from '../types.js';
+import { galeraView, garbdView } from './view.js';
 
 /** galera.cnf, the clustercheck health service (script, credentials, socket unit), garbd's settings. */
 export const galera: Component = {

@@ -1,5 +1,5 @@
-import { haproxyView } from '../../render/context.js';
 import type { Component } from '../types.js';
+import { haproxyView } from './view.js';
 
 export const haproxy: Component = {
   name: 'haproxy',

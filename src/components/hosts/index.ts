@@ -1,5 +1,5 @@
-import { HOSTS_BEGIN, HOSTS_END, hostsView } from '../../render/context.js';
 import type { Component } from '../types.js';
+import { HOSTS_BEGIN, HOSTS_END, hostsView } from './view.js';
 
 /** The managed block of /etc/hosts (every node by name); the rest of the file stays the host's. */
 export const hosts: Component = {

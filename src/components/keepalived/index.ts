@@ -1,5 +1,5 @@
-import { keepalivedView } from '../../render/context.js';
 import type { Component } from '../types.js';
+import { keepalivedView } from './view.js';
 
 export const keepalived: Component = {
   name: 'keepalived',
