@@ -33,6 +33,12 @@ export type HakitEvent =
       diff?: string;
       /** Planned commands (secrets masked), present in check mode. */
       plan?: string[];
+      /**
+       * What the change would do, predicted by the operation's read-only preview (e.g. crm_simulate): present in
+       * check mode and with --diff for operations that preview (secrets masked). `unavailable`: the prediction
+       * failed and `text` says why ("prediction unavailable: …"); the task's status does not depend on it.
+       */
+      preview?: { title: string; text: string; unavailable?: boolean };
       /** For failures: the failing command's result (secrets masked). */
       error?: {
         command?: string;

@@ -328,6 +328,7 @@ function hostEvent(
     durationMs,
     ...(o.message ? { message: o.message } : {}),
     ...(diff ? { diff } : {}),
+    ...(o.preview ? { preview: o.preview } : {}),
     ...(o.plan ? { plan: o.plan } : {}),
     ...(o.error ? { error: o.error } : {}),
   };

@@ -4,6 +4,7 @@ import { UnreachableError } from '../errors/index.js';
 import { type FactRequest, factKey, type Operation, type Plan, type Step } from '../ops/types.js';
 import type { HostFactCache } from './fact-cache.js';
 import { fusedFailure, planCommands } from './fuse.js';
+import { type PreviewOutcome, runPreview } from './preview.js';
 
 /** What one operation call on one host produced. Strings here are NOT masked yet (the engine masks). */
 export interface OpOutcome {
@@ -13,6 +14,8 @@ export interface OpOutcome {
   /** Step displays (check mode, and always available for --diff/-v renderers). */
   plan?: string[];
   diffs?: Plan['diffs'];
+  /** The plan's prediction (`Plan.preview`): in check mode, and before the steps of a run showing diffs. */
+  preview?: PreviewOutcome;
   /** `changed_when`/`failed_when` given inside the op's arguments (command, shell). */
   conditions?: { changedWhen?: string | boolean; failedWhen?: string | boolean };
   /** A `purpose: 'validate'` step failed: the rendered file was rejected (exit 5). */
@@ -28,7 +31,7 @@ export interface OpContext {
   connector: Connector;
   facts: HostFactCache;
   check: boolean;
-  /** --diff: also gather the op's diffFacts (e.g. old file contents). */
+  /** --diff: also gather the op's diffFacts (e.g. old file contents), and run the plan's preview before its steps. */
   diff?: boolean;
   become?: boolean;
   commandTimeoutMs?: number;
@@ -50,8 +53,9 @@ export function stepDisplay(step: Step): string {
 }
 
 /**
- * args → facts (one round trip for the missing ones) → plan → steps. An empty plan is ok; otherwise the
- * steps run in order (not in check mode) and the first failing one ends the call with its CommandResult.
+ * args → facts (one round trip for the missing ones) → plan → preview (check mode or --diff) → steps. An empty
+ * plan is ok; otherwise the steps run in order (not in check mode) and the first failing one ends the call with
+ * its CommandResult.
  */
 export async function runOperation(
   op: Operation<unknown>,
@@ -71,7 +75,10 @@ export async function runOperation(
     plan: displays,
     ...(plan.diffs?.length ? { diffs: plan.diffs } : {}),
   };
-  if (plan.steps.length === 0 || ctx.check) return base;
+  if (plan.steps.length === 0) return base;
+  // Read-only, so it neither needs nor invalidates facts; in a real run it predicts from the state before the steps.
+  if (plan.preview && (ctx.check || ctx.diff)) base.preview = await runPreview(plan.preview, ctx);
+  if (ctx.check) return base;
 
   const changes = !plan.noChange && !ctx.readOnly;
   const commands = planCommands(plan.steps, ctx.connector.posixShell === true);

@@ -9,6 +9,7 @@ import type { TargetNode } from '../playbook/hosts.js';
 import type { ArgRenderer } from '../playbook/template.js';
 import type { Play, SourceRef, Task } from '../playbook/types.js';
 import type { FactHint, HostFactCache } from './fact-cache.js';
+import type { PreviewOutcome } from './preview.js';
 import { type OpOutcome, runOperation } from './run-op.js';
 import type { RunOptions } from './types.js';
 
@@ -34,6 +35,8 @@ export interface TaskHostOutcome {
   message?: string;
   plan?: string[];
   diffs?: OpOutcome['diffs'];
+  /** What the change would do, predicted by the plan's preview (loop items' texts one after the other). */
+  preview?: PreviewOutcome;
   error?: OpOutcome['error'];
   /** The value `register` stores. */
   result: Record<string, unknown>;
@@ -102,6 +105,7 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskContex
       result.changed = evalCondition(changedWhen, condScope);
     const failed = result.failed === true;
     const changed = result.changed === true;
+    const preview = mergePreviews(outcomes.flatMap((o) => (o.preview ? [o.preview] : [])));
     const failingError =
       lastOutcome?.error ?? (failed ? { message: `failed_when is true: ${String(failedWhen)}` } : undefined);
     const out: TaskHostOutcome = {
@@ -109,6 +113,7 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskContex
       result,
       ...(lastOutcome?.summary ? { message: lastOutcome.summary } : {}),
       ...(outcomes.some((o) => o.diffs?.length) ? { diffs: outcomes.flatMap((o) => o.diffs ?? []) } : {}),
+      ...(preview ? { preview } : {}),
       ...(ctx.opts.check && outcomes.some((o) => o.plan?.length)
         ? { plan: outcomes.flatMap((o) => o.plan ?? []) }
         : {}),
@@ -136,6 +141,17 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskContex
     if (task.ignoreErrors) out.ignored = true;
     return out;
   }
+}
+
+/** One prediction per task: the first title, every item's text; unavailable only when none was available. */
+function mergePreviews(ps: PreviewOutcome[]): PreviewOutcome | undefined {
+  const [first] = ps;
+  if (!first || ps.length === 1) return first;
+  return {
+    title: first.title,
+    text: ps.map((p) => p.text).join('\n'),
+    ...(ps.every((p) => p.unavailable) ? { unavailable: true } : {}),
+  };
 }
 
 function toResult(o: OpOutcome): Record<string, unknown> {

@@ -59,6 +59,37 @@ export interface Plan {
    * "changed". Absent/false: a non-empty plan means changed.
    */
   noChange?: boolean;
+  /**
+   * Extension: a read-only command that predicts what the steps would do (e.g. `crm_simulate` on the CIB the
+   * steps would push). The executor runs it only for a non-empty plan: in check mode (where no step runs), and
+   * in a real run that shows diffs, before the first step. Its text goes with the task's result, masked like
+   * all output. A failing preview never fails the task: the result then says "prediction unavailable: …".
+   */
+  preview?: Preview;
+}
+
+/** A plan's prediction (see `Plan.preview`). */
+export interface Preview {
+  /** What predicts, shown above the text, e.g. "crm_simulate on the live status". */
+  title: string;
+  /**
+   * A shell command that changes nothing on the host. Never put a secret here (process lists show command
+   * lines): pass it on `stdin`.
+   */
+  command: string;
+  /** Bytes for stdin (e.g. a CIB holding fence passwords); never shown. */
+  stdin?: string;
+  /** Text shown instead of the command (e.g. in "prediction unavailable: …"). */
+  display?: string;
+  /** Exit codes that count as success; default [0]. Another code makes the prediction unavailable. */
+  okCodes?: number[];
+  /** Kill the command after this long (default: the run's command timeout). */
+  timeoutMs?: number;
+  /**
+   * Pure: the command's stdout (after an accepted exit code) → the text shown. Throw when the output is not
+   * understood: the prediction is then unavailable, with the error's message as the reason.
+   */
+  render(stdout: string, exitCode: number): string;
 }
 
 /** The facts an operation asked for, keyed by `factKey(request)`. */

@@ -68,7 +68,10 @@ function indent(text: string, pad: string): string {
 
 type HostEvent = Extract<HakitEvent, { type: 'task.host' }>;
 
-/** The detail lines under a host result: plan (check mode), diff, failure (command, exit code, stderr). */
+/**
+ * The detail lines under a host result: plan (check mode), diff, prediction (check mode, --diff), failure
+ * (command, exit code, stderr).
+ */
 export function hostDetails(e: HostEvent, style: Style, pad = '    '): string[] {
   const out: string[] = [];
   if (e.plan?.length) {
@@ -76,6 +79,11 @@ export function hostDetails(e: HostEvent, style: Style, pad = '    '): string[] 
     for (const p of e.plan) out.push(indent(p, `${pad}  `));
   }
   if (e.diff) out.push(colorDiff(indent(e.diff, pad), style));
+  if (e.preview) {
+    out.push(`${pad}${style.dim(`predicted (${e.preview.title}):`)}`);
+    const text = indent(e.preview.text, `${pad}  `);
+    out.push(e.preview.unavailable ? style.yellow(text) : text);
+  }
   // The message itself is on the host's line already; details add the command and its output.
   if (e.error?.command && e.status !== 'unreachable') out.push(...errorLines(e.error, style, pad));
   return out;

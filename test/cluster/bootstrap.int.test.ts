@@ -169,7 +169,6 @@ describe('hakit bootstrap on a fresh sandbox', () => {
     const check = await bootstrap(changed, ['--check', '--diff', '--tags', 'pacemaker']);
     expect(check.code, explain(check)).toBe(0);
     expect(check.stdout).toContain('canary');
-    writeFileSync('/tmp/docpatch/check-stdout.jsonl', check.stdout); // TEMP (not committed)
     // crm_simulate on the live status predicts what the patch would do: the canary starts on some node.
     const predicted = check.stdout
       .split('\n')

@@ -54,6 +54,36 @@ describe('pacemaker_cib (planner, fixtures)', () => {
     expect(plan.diffs?.[0]?.sensitive).toBe(true);
   });
 
+  it('previews with crm_simulate: the desired CIB (fence password included) on stdin, never on the command line', () => {
+    const password = 'Fence-Pw-7741';
+    const withPassword = DESIRED.replace(
+      /(<nvpair id="fence-sandbox-instance_attributes-ip"[^>]*\/>)/,
+      `$1\n<nvpair id="fence-sandbox-instance_attributes-password" name="password" value="${password}"/>`,
+    );
+    expect(withPassword, 'the fixture has no fence-sandbox ip to put a password beside').toContain(password);
+    const plan = pacemakerCibOp.plan(args(withPassword, true), cibFacts(LIVE));
+    const preview = plan.preview;
+    expect(preview, 'a changing plan has a preview').toBeDefined();
+    if (!preview) return;
+    expect(preview.command).toMatch(/^crm_simulate --xml-pipe --run$/);
+    // stdin is the very CIB the steps would push: desired configuration + live status.
+    const put = plan.steps.find((s) => s.kind === 'put' && s.path.includes('cib-new'));
+    expect(put?.kind === 'put' && String(put.content)).toBe(preview.stdin);
+    expect(preview.stdin).toContain(password);
+    expect(preview.stdin).toContain('<status');
+    for (const shown of [preview.command, preview.display ?? '', preview.title])
+      expect(shown, 'what a process list or the output shows').not.toContain(password);
+    // The real crm_simulate output of a new resource renders as the operator reads it.
+    const start = readFileSync('test/pacemaker/fixtures/simulate/start.txt', 'utf8');
+    expect(preview.render(start, 0)).toBe('would start canary on node3');
+    expect(() => preview.render('Segmentation fault\n', 0)).toThrow(/Transition Summary/);
+  });
+
+  it('an unchanged CIB plans no preview either', () => {
+    const merged = serializeXml(desiredCib(parseXml(LIVE), parseXml(DESIRED)));
+    expect(pacemakerCibOp.plan(args(), cibFacts(merged)).preview).toBeUndefined();
+  });
+
   it('pacemaker not answering is a planning error naming the cause', () => {
     expect(() => pacemakerCibOp.plan(args(), cibFacts(null))).toThrow(/CIB does not answer/);
   });

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { HakitEvent } from '../../src/events/types.js';
 import { runPlaybook } from '../../src/executor/engine.js';
-import { createRenderer, JsonRenderer, PlainRenderer, TtyRenderer } from '../../src/output/index.js';
+import {
+  createRenderer,
+  JsonRenderer,
+  PlainRenderer,
+  TtyRenderer,
+  type Writable,
+} from '../../src/output/index.js';
 import { parsePlaybook } from '../../src/playbook/load.js';
 import { catalog, memoryRun, World } from '../executor/support/memory.js';
 
@@ -104,3 +110,70 @@ describe('renderers', () => {
     expect(text.indexOf('RECAP')).toBeGreaterThan(text.indexOf('PLAY [demo]'));
   });
 });
+
+describe('renderers: a prediction (plan preview)', () => {
+  const at = Date.UTC(2026, 0, 1);
+  const run = (preview: { title: string; text: string; unavailable?: boolean }): HakitEvent[] => [
+    { type: 'run.start', at, playbook: '/virtual/p.yaml', hosts: ['n1'], check: true },
+    { type: 'play.start', at, play: 'cluster', hosts: ['n1'] },
+    { type: 'task.start', at, play: 'cluster', task: 'apply the CIB', hosts: ['n1'] },
+    {
+      type: 'task.host',
+      at,
+      task: 'apply the CIB',
+      host: 'n1',
+      status: 'changed',
+      durationMs: 5,
+      diff: '--- cib:configuration\n+++ cib:configuration\n+<primitive id="canary"/>\n',
+      preview,
+      plan: ['crm_diff (live → desired) | cibadmin --patch'],
+    },
+    { type: 'task.end', at, task: 'apply the CIB' },
+    { type: 'play.end', at, play: 'cluster' },
+    {
+      type: 'run.end',
+      at,
+      durationMs: 9,
+      exitCode: 0,
+      recap: { n1: { ok: 1, changed: 1, failed: 0, skipped: 0, unreachable: 0 } },
+    },
+  ];
+  const predicted = { title: 'crm_simulate on the live status', text: 'would start canary on node1' };
+  const unavailable = {
+    title: 'crm_simulate on the live status',
+    text: 'prediction unavailable: crm_simulate --xml-pipe --run exited 78: Relax-NG validity error',
+    unavailable: true,
+  };
+
+  it('plain and tty print it under the diff, with its title; an unavailable one says why', async () => {
+    for (const make of [(o: Writable) => new PlainRenderer(o), (o: Writable) => new TtyRenderer(o, false)]) {
+      for (const p of [predicted, unavailable]) {
+        const s = sink();
+        const r = make(s.out);
+        for (const e of run(p)) r.emit(e);
+        await r.close();
+        const text = s.text();
+        const heading = text.indexOf('predicted (crm_simulate on the live status):');
+        expect(heading, text).toBeGreaterThan(text.indexOf('+<primitive id="canary"/>'));
+        expect(text.slice(heading), text).toMatch(new RegExp(`:\\n +${literal(p.text)}\\n`));
+      }
+    }
+  });
+
+  it('json lines carry it as a field of the host event', () => {
+    const s = sink();
+    const r = new JsonRenderer(s.out);
+    for (const e of run(unavailable)) r.emit(e);
+    const host = s
+      .text()
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as HakitEvent)
+      .find((e) => e.type === 'task.host');
+    expect(host).toMatchObject({ preview: unavailable });
+  });
+});
+
+function literal(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}

@@ -3,13 +3,14 @@ import type { CibInfo } from '../../facts/cib.js';
 import { need } from '../../ops/common.js';
 import { resolvedFile } from '../../ops/config-file.js';
 import { PlanError } from '../../ops/errors.js';
-import type { FactRequest, Operation, Step } from '../../ops/types.js';
+import type { FactRequest, Operation, Preview, Step } from '../../ops/types.js';
 import {
   configurationText,
   desiredCib,
   removedResources,
   sameConfiguration,
 } from '../../pacemaker/cib-merge.js';
+import { parseTransition, renderTransition } from '../../pacemaker/simulate.js';
 import { parseXml, serializeXml } from '../../pacemaker/xml.js';
 import { shq } from '../../shell/posix.js';
 
@@ -50,6 +51,7 @@ export const pacemakerCibOp: Operation<CibArgs> = {
     const text = typeof a.spec.content === 'string' ? a.spec.content : a.spec.content.toString('utf8');
     const wanted = desiredCib(liveCib, parseXml(text));
     if (sameConfiguration(liveCib, wanted)) return { steps: [] };
+    const wantedText = `${serializeXml(wanted)}\n`;
 
     const tag = Date.now().toString(36);
     const liveFile = `${WORK}/.cib-live-${tag}.xml`;
@@ -83,7 +85,7 @@ export const pacemakerCibOp: Operation<CibArgs> = {
       {
         kind: 'put',
         path: newFile,
-        content: `${serializeXml(wanted)}\n`,
+        content: wantedText,
         mode: 0o600,
         display: `put ${newFile} (desired CIB)`,
       },
@@ -120,6 +122,7 @@ export const pacemakerCibOp: Operation<CibArgs> = {
       },
     );
     return {
+      preview: simulate(wantedText),
       summary: `patch the CIB configuration${removed.length ? ` (removing ${removed.join(', ')})` : ''}`,
       steps,
       diffs: [
@@ -133,3 +136,18 @@ export const pacemakerCibOp: Operation<CibArgs> = {
     };
   },
 };
+
+/**
+ * What Pacemaker would do with the desired CIB (desired configuration + live status): `crm_simulate --run` reads
+ * it from stdin (it holds fence passwords: never on a command line) and computes the transition without touching
+ * the cluster (it keeps its input in a temp file under /var/lib/pacemaker/cib, removed when it exits).
+ */
+function simulate(cib: string): Preview {
+  return {
+    title: 'crm_simulate on the live status',
+    command: 'crm_simulate --xml-pipe --run',
+    stdin: cib,
+    timeoutMs: 60_000,
+    render: (stdout) => renderTransition(parseTransition(stdout)),
+  };
+}

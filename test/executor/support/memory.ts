@@ -13,8 +13,8 @@ import type { TemplateEnv } from '../../../src/playbook/template.js';
 
 /**
  * An in-memory host for engine-logic unit tests: a key/value store standing in for files, and a tiny command
- * language (`set K V`, `fail MSG`, `echo X`, `facts JSON`). Every exec is logged with a global sequence number
- * so tests can check ordering without timing.
+ * language (`set K V`, `fail MSG`, `echo X`, `cat` (stdin to stdout), `facts JSON`). Every exec is logged with a
+ * global sequence number so tests can check ordering without timing.
  */
 export interface ExecLog {
   seq: number;
@@ -97,6 +97,7 @@ export class MemoryConnector implements Connector {
     }
     if (verb === 'fail') return { exitCode: 1, stdout: '', stderr: rest.join(' '), durationMs: 1 };
     if (verb === 'echo') return ok(`${rest.join(' ')}\n`);
+    if (verb === 'cat') return ok(opts.stdin === undefined ? '' : String(opts.stdin));
     if (verb === 'count') {
       const k = rest[0] as string;
       this.files.set(k, String(Number(this.files.get(k) ?? '0') + 1));
