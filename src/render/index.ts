@@ -1,4 +1,3 @@
-export { CIB_SCHEMA, cibView, xmlId } from './cib.js';
 export * from './handlebars-env.js';
 export * from './layout.js';
 export { TemplateSet, templatesDir } from './template-set.js';

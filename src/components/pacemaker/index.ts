@@ -1,6 +1,6 @@
-import { cibView } from '../../render/cib.js';
 import { isClusterMember } from '../corosync/index.js';
 import type { Component } from '../types.js';
+import { cibView } from './view.js';
 
 /** The desired CIB configuration (applied as a minimal patch by the `pacemaker_cib` operation). */
 export const pacemaker: Component = {

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { cibView, xmlId } from '../../src/components/pacemaker/view.js';
 import { parseInventory } from '../../src/inventory/load.js';
-import { cibView, xmlId } from '../../src/render/cib.js';
 
 const base = readFileSync('inventories/sandbox.yaml', 'utf8');
 const load = (text: string) => parseInventory('inline.yaml', text).inventory;

@@ -1,6 +1,6 @@
-import { clusterNodes, nodeId } from '../inventory/model.js';
-import type { Inventory, Resource } from '../inventory/schema.js';
-import { isSecretRef } from '../inventory/secret.js';
+import { clusterNodes, nodeId } from '../../inventory/model.js';
+import type { Inventory, Resource } from '../../inventory/schema.js';
+import { isSecretRef } from '../../inventory/secret.js';
 
 /**
  * The Pacemaker CIB `<configuration>` as a view model. Every id is derived from inventory names only
