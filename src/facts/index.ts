@@ -7,6 +7,7 @@ import { dnfReposFact } from './dnf-repos.js';
 import { FactError } from './errors.js';
 import { type FileInfo, fileFact } from './file.js';
 import { type FileContent, fileContentFact } from './file-content.js';
+import { galeraStateFact } from './galera-state.js';
 import { type InitInfo, initFact } from './init.js';
 import { type OsInfo, osFact } from './os.js';
 import { type PackageManager, packageManagerFact } from './package-manager.js';
@@ -39,6 +40,7 @@ export const facts: Record<string, AnyFact> = Object.fromEntries(
     blockInFileFact,
     cibFact,
     dnfReposFact,
+    galeraStateFact,
   ].map((f) => [f.name, f]),
 );
 
