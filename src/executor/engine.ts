@@ -45,6 +45,12 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
     facts.baseRequests = opts.baseFacts ?? [];
     states.set(name, { name, node, connector, facts, registered: {}, failed: false, unreachable: false });
   }
+  // Cluster decisions read other members' facts (FactRequest.host): from their own caches, while reachable.
+  const peers = (h: string) => {
+    const p = states.get(h);
+    return p && !p.unreachable ? p.facts : undefined;
+  };
+  for (const st of states.values()) st.peers = peers;
   const forks = Math.max(1, opts.forks ?? targeted.length);
   const finish = (exitCode: number, interrupted: boolean): RunResult => {
     const durationMs = Date.now() - t0;

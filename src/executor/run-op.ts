@@ -30,6 +30,8 @@ export interface OpOutcome {
 export interface OpContext {
   connector: Connector;
   facts: HostFactCache;
+  /** Other hosts' fact caches, for requests naming a `host` (see FactRequest.host). */
+  peers?: (host: string) => HostFactCache | undefined;
   check: boolean;
   /** --diff: also gather the op's diffFacts (e.g. old file contents), and run the plan's preview before its steps. */
   diff?: boolean;
@@ -44,6 +46,40 @@ export interface OpContext {
 
 /** Separates a command's own stdout from the write-through fact gather appended to it. */
 export const REFRESH_MARKER = `@@HAKIT-REFRESH-${randomBytes(6).toString('hex')}@@`;
+
+function ownRequest(r: FactRequest): FactRequest {
+  return r.args === undefined ? { fact: r.fact } : { fact: r.fact, args: r.args };
+}
+
+/**
+ * Requests naming another host go to that host's fact cache, all hosts at once. A host that is not in the run,
+ * or cannot answer, leaves its values absent (the planner says what that means); it never fails this host.
+ */
+async function gatherFromPeers(
+  all: readonly FactRequest[],
+  facts: Map<string, unknown>,
+  ctx: OpContext,
+): Promise<void> {
+  const byHost = new Map<string, FactRequest[]>();
+  for (const r of all)
+    if (r.host !== undefined && r.host !== ctx.connector.host)
+      byHost.set(r.host, [...(byHost.get(r.host) ?? []), r]);
+  await Promise.all(
+    [...byHost].map(async ([host, rs]) => {
+      const cache = ctx.peers?.(host);
+      if (!cache) return;
+      try {
+        const got = await cache.get(
+          rs.map(ownRequest),
+          ctx.commandTimeoutMs ? { timeoutMs: ctx.commandTimeoutMs } : {},
+        );
+        for (const r of rs) facts.set(factKey(r), got.get(factKey(ownRequest(r))));
+      } catch {
+        // unreachable or failing peer: its facts stay absent
+      }
+    }),
+  );
+}
 
 /** The text shown for a step: its `display`, else the command, else `put PATH` (stdin/contents never shown). */
 export function stepDisplay(step: Step): string {
@@ -62,10 +98,15 @@ export async function runOperation(
   args: unknown,
   ctx: OpContext,
 ): Promise<OpOutcome> {
-  const reqs = [...op.facts(args), ...(ctx.diff && op.diffFacts ? op.diffFacts(args) : [])];
+  const all = [...op.facts(args), ...(ctx.diff && op.diffFacts ? op.diffFacts(args) : [])];
+  const mine = all.filter((r) => r.host === undefined || r.host === ctx.connector.host);
+  const reqs = mine.map((r) => (r.host === undefined ? r : ownRequest(r)));
   const facts = reqs.length
     ? await ctx.facts.get(reqs, ctx.commandTimeoutMs ? { timeoutMs: ctx.commandTimeoutMs } : {})
     : new Map<string, unknown>();
+  // A request naming this host is its own fact, also stored under the key the planner looks up.
+  for (const r of mine) if (r.host !== undefined) facts.set(factKey(r), facts.get(factKey(ownRequest(r))));
+  await gatherFromPeers(all, facts, ctx);
   const plan = op.plan(args, facts);
   const displays = plan.steps.map(stepDisplay);
   const base: OpOutcome = {

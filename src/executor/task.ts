@@ -24,6 +24,8 @@ export interface HostState {
   /** A task failed here (not ignored): the host runs nothing more. */
   failed: boolean;
   unreachable: boolean;
+  /** Another targeted host's fact cache (for FactRequest.host); undefined when it is not reachable in this run. */
+  peers?: (host: string) => HostFactCache | undefined;
 }
 
 /** What one task did on one host (before masking). */
@@ -222,6 +224,7 @@ async function invoke(
   const outcome = await runOperation(op, args, {
     connector: host.connector,
     facts: host.facts,
+    ...(host.peers ? { peers: host.peers } : {}),
     check: (ctx.opts.check ?? false) && task.checkMode !== false,
     diff: ctx.opts.showDiff ?? false,
     ...(become !== undefined ? { become } : {}),
@@ -280,7 +283,9 @@ export async function predictFactRequests(
           // depends on something not known yet (a registered result): gather what its args need anyway
         }
         const { op, args } = await prepareOp(task, is, full);
-        out.push(...op.facts(args), ...(ctx.opts.showDiff && op.diffFacts ? op.diffFacts(args) : []));
+        const wanted = [...op.facts(args), ...(ctx.opts.showDiff && op.diffFacts ? op.diffFacts(args) : [])];
+        // Facts of other hosts are gathered there when the task runs.
+        out.push(...wanted.filter((r) => r.host === undefined));
       }
     } catch {
       // Not predictable now (e.g. arguments from a registered result): the task gathers its facts itself.

@@ -19,7 +19,7 @@ function tsFiles(dir: string): string[] {
 const folderOf = (p: string) => relative(SRC, dirname(p)).split('/')[0] || '.';
 
 /** folder → folder → one example import (file → file). */
-export function folderGraph(): Map<string, Map<string, string>> {
+function folderGraph(): Map<string, Map<string, string>> {
   const graph = new Map<string, Map<string, string>>();
   for (const file of tsFiles(SRC)) {
     const text = readFileSync(file, 'utf8');
