@@ -4,10 +4,17 @@
  * for a first run and a no-op rerun. Diagnostic only (not part of `npm run bench`'s figures).
  *
  *   node dist/bench/profile.js [--hosts 3]     (uses the sandbox bench<N> that `npm run bench` started)
+ *   node dist/bench/profile.js --bootstrap [--sandbox bench-b1]
+ *       B1: `hakit bootstrap` in-process (the CLI's own code path) twice on a sandbox, normally one the B1 bench
+ *       left bootstrapped: every command each host ran, in order, with its duration and, for fact gathers,
+ *       the facts it read; the second run is then the no-op rerun.
  */
 
 import { join } from 'node:path';
+import { sitePlaybookPath } from '../src/cli/commands/bootstrap.js';
+import { runPlaybookCommand } from '../src/cli/commands/run.js';
 import { ConnectionPool } from '../src/connect/pool.js';
+import { SshConnector } from '../src/connect/ssh-connector.js';
 import type { Connector, ExecOptions } from '../src/connect/types.js';
 import type { HakitEvent } from '../src/events/types.js';
 import { runPlaybook } from '../src/executor/engine.js';
@@ -133,7 +140,112 @@ async function importCost(module: string | null): Promise<number> {
   return median(ms);
 }
 
+/** One command a host ran during a bootstrap (see `bootstrapOnce`). */
+interface Exec {
+  host: string;
+  startMs: number;
+  ms: number;
+  what: string;
+}
+
+/**
+ * `hakit bootstrap` in-process, exactly as the CLI runs it, with SshConnector's exec and connect timed and fact
+ * gathers named by the facts they read (from the facts registry the engine uses).
+ */
+async function bootstrapOnce(inventory: string, label: string): Promise<void> {
+  const execs: Exec[] = [];
+  const t0 = performance.now();
+  const proto = SshConnector.prototype;
+  const exec = proto.exec;
+  const connect = proto.connect;
+  const command = registryFacts.command;
+  const gathers = new Map<string, string>();
+  registryFacts.command = (reqs) => {
+    const c = command(reqs);
+    gathers.set(c, `facts: ${[...new Set(reqs.map((r) => r.fact))].join(', ')} (${reqs.length} requests)`);
+    return c;
+  };
+  proto.exec = async function (this: SshConnector, cmd: string, opts?: ExecOptions) {
+    const s = performance.now();
+    try {
+      return await exec.call(this, cmd, opts);
+    } finally {
+      const first = cmd.split('\n').find((l) => l.trim() && !/^(LC_ALL|PATH)=/.test(l)) ?? '';
+      const gather = [...gathers].find(([g]) => cmd.includes(g.trim().split('\n').slice(2, 3)[0] ?? '\0'));
+      const what = gathers.get(cmd) ?? gather?.[1] ?? first.trim().slice(0, 90);
+      execs.push({ host: this.host, startMs: s - t0, ms: performance.now() - s, what });
+    }
+  };
+  proto.connect = async function (this: SshConnector) {
+    const s = performance.now();
+    try {
+      return await connect.call(this);
+    } finally {
+      if (performance.now() - s > 1)
+        execs.push({
+          host: this.host,
+          startMs: s - t0,
+          ms: performance.now() - s,
+          what: 'connect (SSH login)',
+        });
+    }
+  };
+  let code: number;
+  let out = '';
+  try {
+    code = await runPlaybookCommand({
+      playbook: sitePlaybookPath(),
+      inventory,
+      output: 'json',
+      lock: 'hakit bootstrap (profile)',
+      out: {
+        write: (s: string) => {
+          out += s;
+          return true;
+        },
+      } as never,
+    });
+  } finally {
+    proto.exec = exec;
+    proto.connect = connect;
+    registryFacts.command = command;
+  }
+  const totalMs = performance.now() - t0;
+  const end = out
+    .split('\n')
+    .filter((l) => l.includes('"run.end"'))
+    .map((l) => JSON.parse(l) as { recap: Record<string, { changed: number }> })[0];
+  const changed = end ? Object.values(end.recap).reduce((a, r) => a + r.changed, 0) : NaN;
+  const hosts = [...new Set(execs.map((e) => e.host))].sort();
+  process.stdout.write(
+    `${label}: exit ${code}, changed ${changed}, ${totalMs.toFixed(0)} ms in-process (no node startup); commands per host: ${hosts
+      .map((h) => `${h} ${execs.filter((e) => e.host === h).length}`)
+      .join(', ')}\n`,
+  );
+  for (const h of hosts.slice(0, 1)) {
+    for (const e of execs.filter((x) => x.host === h).sort((a, b) => a.startMs - b.startMs))
+      process.stdout.write(
+        `  ${h} at ${e.startMs.toFixed(0).padStart(6)} ms  ${e.ms.toFixed(0).padStart(5)} ms  ${e.what}\n`,
+      );
+  }
+  for (const h of hosts.slice(1)) {
+    const mine = execs.filter((x) => x.host === h);
+    process.stdout.write(
+      `  ${h}: ${mine.length} commands, ${mine.reduce((a, e) => a + e.ms, 0).toFixed(0)} ms in all\n`,
+    );
+  }
+}
+
 async function main() {
+  if (process.argv.includes('--bootstrap')) {
+    const j = process.argv.indexOf('--sandbox');
+    const name = j > 0 ? (process.argv[j + 1] ?? '') : 'bench-b1';
+    const sb = await loadSandbox(name, { cwd: REPO });
+    if (!sb) throw new Error(`no sandbox ${name}: run npm run bench -- --workload b1 --reps 1 first`);
+    await bootstrapOnce(sb.inventoryPath, `bootstrap of ${name}, run 1`);
+    await bootstrapOnce(sb.inventoryPath, `bootstrap of ${name}, run 2`);
+    return;
+  }
   const i = process.argv.indexOf('--hosts');
   const hosts = i > 0 ? Number(process.argv[i + 1]) : 3;
   const sb = await loadSandbox(`bench${hosts}`, { cwd: REPO });

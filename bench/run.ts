@@ -3,6 +3,7 @@
  * hosts, first run and no-op rerun, median of N runs, on 3 hosts and on 30 light hosts.
  *
  *   npm run bench -- [--sizes 3,30] [--reps 5] [--down]
+ *   npm run bench -- --workload b1 [--reps 5] [--down]     (B1, cluster bootstrap: see bench/b1/bench.ts)
  *
  * Per size: a sandbox `bench<N>` (reused when it is up, else created; `--down` removes the ones it created),
  * the prerequisite unit installed, then per repetition and tool (order alternating): reset the hosts (untimed),
@@ -15,6 +16,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadSandbox, type Sandbox, sandboxDown, sandboxStatus, sandboxUp } from '../src/sandbox/index.js';
+import { runB1 } from './b1/bench.js';
 import {
   childrenCpuMs,
   diffSnapshots,
@@ -38,6 +40,7 @@ import {
 } from './tools.js';
 
 interface Options {
+  workload: 'w1' | 'b1';
   sizes: number[];
   reps: number;
   down: boolean;
@@ -81,7 +84,8 @@ interface Floor extends FloorMedian {
 }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { sizes: [3, 30], reps: 5, down: false };
+  const o: Options = { workload: 'w1', sizes: [3, 30], reps: 5, down: false };
+  let sizesGiven = false;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const next = () => {
@@ -89,11 +93,18 @@ function parseArgs(argv: string[]): Options {
       if (v === undefined) throw new Error(`${a} needs a value`);
       return v;
     };
-    if (a === '--sizes') o.sizes = next().split(',').map(Number);
-    else if (a === '--reps') o.reps = Number(next());
+    if (a === '--sizes') {
+      o.sizes = next().split(',').map(Number);
+      sizesGiven = true;
+    } else if (a === '--reps') o.reps = Number(next());
     else if (a === '--down') o.down = true;
-    else throw new Error(`unknown option ${a} (known: --sizes 3,30 --reps 5 --down)`);
+    else if (a === '--workload') {
+      const w = next();
+      if (w !== 'w1' && w !== 'b1') throw new Error('--workload: w1 or b1');
+      o.workload = w;
+    } else throw new Error(`unknown option ${a} (known: --workload w1|b1 --sizes 3,30 --reps 5 --down)`);
   }
+  if (o.workload === 'b1' && sizesGiven) throw new Error('--sizes: B1 always runs on 3 nodes');
   if (o.sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 30))
     throw new Error('--sizes: counts from 1 to 30');
   if (!Number.isInteger(o.reps) || o.reps < 1) throw new Error('--reps: a positive integer');
@@ -324,6 +335,7 @@ function machine() {
 
 async function main(): Promise<number> {
   const o = parseArgs(process.argv.slice(2));
+  if (o.workload === 'b1') return runB1({ reps: o.reps, down: o.down }, benchCommand());
   const started = new Date();
   const loadBefore = loadavg();
   const results: SizeResult[] = [];
@@ -395,9 +407,7 @@ async function main(): Promise<number> {
       {
         workload: 'W1',
         started: started.toISOString(),
-        command: ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(
-          ' ',
-        ),
+        command: benchCommand(),
         reps: o.reps,
         machine: machine(),
         load: { before: loadBefore, after: loadAfter },
@@ -412,6 +422,11 @@ async function main(): Promise<number> {
   process.stdout.write(`${out.join('\n')}\n`);
   if (results.some((r) => !r.stateIdentical || r.rerunProblems.length > 0)) return 1;
   return ts.every((t) => t.met) ? 0 : 3;
+}
+
+/** How this bench was started, as an npm command line (for the results file). */
+function benchCommand(): string {
+  return ['npm run bench', ...(process.argv.length > 2 ? ['--', ...process.argv.slice(2)] : [])].join(' ');
 }
 
 main().then(
