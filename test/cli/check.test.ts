@@ -29,7 +29,7 @@ describe('hakit check', () => {
     (name) => {
       const r = hakit(['check', '-i', `inventories/${name}.yaml`]);
       expect(r.stderr).toBe('');
-      expect(r.code).toBe(0);
+      expect(r.code, r.stderr).toBe(0);
       const rows = r.stdout.split('\n').filter((l) => /^\S+\s+\/\S+\s+\S/.test(l));
       const corosync = rows.filter((l) => l.includes('/etc/corosync/corosync.conf'));
       expect(corosync.length).toBeGreaterThan(1);
@@ -44,7 +44,7 @@ describe('hakit check', () => {
 
   it('--output json: one document with a result per file', () => {
     const r = hakit(['check', '-i', 'inventories/staging.example.yaml', '--output', 'json']);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     const doc = JSON.parse(r.stdout) as {
       results: Array<{ node: string; validator: string; status: string }>;
       summary: Record<string, number>;
@@ -63,7 +63,7 @@ describe('hakit check', () => {
       readFileSync('inventories/sandbox.yaml', 'utf8').replace('    token: 1000', '    tokne: 1000'),
     );
     const r = hakit(['check', '-i', inv]);
-    expect(r.code).toBe(2);
+    expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(new RegExp(`${inv.replace(/[.]/g, '\\.')}:\\d+:\\d+: error: .*tokne`));
     expect(r.stdout).toBe('');
   });
@@ -78,10 +78,10 @@ describe('hakit check', () => {
       ),
     );
     const lax = hakit(['check', '-i', inv]);
-    expect(lax.code).toBe(0);
+    expect(lax.code, lax.stderr).toBe(0);
     expect(lax.stderr).toMatch(/warning: .*stonith-enabled/);
     const strict = hakit(['check', '-i', inv, '--strict']);
-    expect(strict.code).toBe(2);
+    expect(strict.code, strict.stderr).toBe(2);
     expect(strict.stderr).toMatch(/stonith-enabled/);
   });
 
@@ -95,7 +95,7 @@ describe('hakit check', () => {
       ),
     );
     const r = hakit(['check', '-i', inv]);
-    expect(r.code).toBe(5);
+    expect(r.code, r.stderr).toBe(5);
     expect(r.stdout).toMatch(/stg-a\s+\/etc\/haproxy\/haproxy\.cfg\s+haproxy -c\s+FAILED/);
     expect(r.stdout).toMatch(/unknown option 'no-such-option'/);
     expect(r.stderr).toMatch(
@@ -108,7 +108,7 @@ describe('hakit check', () => {
     const empty = join(tmp, 'empty-path');
     execFileSync('mkdir', ['-p', empty]);
     const r = hakit(['check', '-i', 'inventories/staging.example.yaml'], { PATH: empty });
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/stg-a\s+\/etc\/haproxy\/haproxy\.cfg\s+haproxy -c\s+skipped \(not installed\)/);
     expect(r.stdout).toMatch(/drbdadm is not installed/);
     expect(r.stdout).not.toMatch(/\bpassed$/m);
@@ -119,7 +119,7 @@ describe('hakit render', () => {
   it('writes DIR/NODE/<path> with modes, masks secrets, prints a summary', () => {
     const out = join(tmp, 'render-prod');
     const r = hakit(['render', '-i', 'inventories/production.example.yaml', '-o', out]);
-    expect(r.code).toBe(0);
+    expect(r.code, r.stderr).toBe(0);
     expect(r.stdout).toMatch(/rendered 45 files for 5 nodes into .*render-prod \(secrets masked\)/);
     const corosync = readFileSync(join(out, 'db1/etc/corosync/corosync.conf'), 'utf8');
     expect(corosync).toContain('cluster_name: prod-ha');
@@ -141,7 +141,7 @@ describe('hakit render', () => {
 
   it('a missing inventory: exit 2', () => {
     const r = hakit(['render', '-i', join(tmp, 'nope.yaml'), '-o', join(tmp, 'x')]);
-    expect(r.code).toBe(2);
+    expect(r.code, r.stderr).toBe(2);
     expect(r.stderr).toMatch(/cannot read/);
   });
 });

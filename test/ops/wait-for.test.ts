@@ -46,7 +46,7 @@ describe('wait_for', () => {
   it('gives up after its bounded attempts: closed port, port still open for state stopped, failing command', async () => {
     const closed = planOp('wait_for', { port: 1, timeout: 2, interval: 1 }).steps[0] as { command: string };
     const r = await runStep(closed.command);
-    expect(r.code).toBe(1);
+    expect(r.code, r.stderr).toBe(1);
     expect(r.stderr).toContain('wait_for: port 127.0.0.1:1 open not reached within 2s');
     const stillOpen = planOp('wait_for', { port, state: 'stopped', timeout: 1, interval: 1 }).steps[0] as {
       command: string;

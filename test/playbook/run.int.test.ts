@@ -97,7 +97,7 @@ describe('hakit run / bootstrap against sandbox hosts', () => {
   it('bootstrap: a first run changes every host, a second run reports changed=0 on every host', async () => {
     const sb = sandbox();
     const first = await run({ playbook: sitePlaybookPath(), inventory: sb.inventoryPath });
-    expect(first.code).toBe(0);
+    expect(first.code, first.text.slice(-3000)).toBe(0);
     for (const n of sb.nodes) expect(first.recap[n.name]?.changed).toBeGreaterThan(0);
     const hosts = await onAll(sb, 'cat /etc/hosts');
     for (const h of hosts) {
@@ -108,7 +108,7 @@ describe('hakit run / bootstrap against sandbox hosts', () => {
     for (const c of chrony) expect(c).toContain('Managed by hakit');
 
     const second = await run({ playbook: sitePlaybookPath(), inventory: sb.inventoryPath });
-    expect(second.code).toBe(0);
+    expect(second.code, second.text.slice(-3000)).toBe(0);
     for (const n of sb.nodes) {
       expect(second.recap[n.name]).toMatchObject({ changed: 0, failed: 0, unreachable: 0 });
       expect(second.recap[n.name]?.ok).toBeGreaterThan(0);
@@ -123,7 +123,7 @@ describe('hakit run / bootstrap against sandbox hosts', () => {
     const pb = await writePlaybook(sb, 'files.yaml', FILES_PLAYBOOK);
     const before = await onAll(sb, DIGEST_CMD);
     const check = await run({ playbook: pb, inventory: sb.inventoryPath, check: true, diff: true });
-    expect(check.code).toBe(0);
+    expect(check.code, check.text.slice(-3000)).toBe(0);
     for (const n of sb.nodes) expect(check.recap[n.name]?.changed).toBeGreaterThan(0);
     const planned = check.events.filter((e) => e.type === 'task.host' && e.status === 'changed');
     expect(planned.some((e) => e.type === 'task.host' && (e.plan?.length ?? 0) > 0)).toBe(true);
@@ -131,7 +131,7 @@ describe('hakit run / bootstrap against sandbox hosts', () => {
     expect(await onAll(sb, DIGEST_CMD)).toEqual(before);
 
     const real = await run({ playbook: pb, inventory: sb.inventoryPath });
-    expect(real.code).toBe(0);
+    expect(real.code, real.text.slice(-3000)).toBe(0);
     expect(await onAll(sb, DIGEST_CMD)).not.toEqual(before);
   });
 
@@ -145,7 +145,7 @@ describe('hakit run / bootstrap against sandbox hosts', () => {
     // Change one file on node2 only: only node2's "restart thing" runs again; nothing notifies "reload other".
     await sshCli(sb, 'node2', 'echo drift > /etc/hakit-it/node.conf');
     const r = await run({ playbook: pb, inventory: sb.inventoryPath });
-    expect(r.code).toBe(0);
+    expect(r.code, r.text.slice(-3000)).toBe(0);
     expect(await onAll(sb, 'cat /etc/hakit-it/handler.log')).toEqual([
       'restart\n',
       'restart\nrestart\n',
@@ -173,7 +173,7 @@ describe('hakit run / bootstrap against sandbox hosts', () => {
     );
     await onAll(sb, 'rm -f /etc/hakit-it/after-failure');
     const r = await run({ playbook: pb, inventory: sb.inventoryPath, output: 'plain' });
-    expect(r.code).toBe(4);
+    expect(r.code, r.text.slice(-3000)).toBe(4);
     const recap = r.text.slice(r.text.indexOf('FAILURES'));
     expect(recap).toContain('node2: task "may fail"');
     expect(recap).toContain('exit code: 3');
@@ -211,7 +211,7 @@ describe('hakit run / bootstrap against sandbox hosts', () => {
       '- hosts: all\n  tasks:\n    - shell: {cmd: "touch /root/marker-hostkey"}\n',
     );
     const r = await run({ playbook: pb, inventory: invPath, output: 'plain' });
-    expect(r.code).toBe(3);
+    expect(r.code, r.text.slice(-3000)).toBe(3);
     expect(r.text).toMatch(/node1: unreachable: .*host key/i);
     expect(await onAll(sb, 'test -e /root/marker-hostkey && echo yes || echo no')).toEqual([
       'no\n',
@@ -235,7 +235,7 @@ describe('hakit run / bootstrap against sandbox hosts', () => {
       '- hosts: all\n  tasks:\n    - shell: {cmd: "touch /root/marker-unreachable"}\n',
     );
     const r = await run({ playbook: pb, inventory: invPath });
-    expect(r.code).toBe(3);
+    expect(r.code, r.text.slice(-3000)).toBe(3);
     expect(r.recap.ghost).toMatchObject({ unreachable: 1 });
     expect(r.events.some((e) => e.type === 'task.start')).toBe(false);
     expect(await onAll(sb, 'test -e /root/marker-unreachable && echo yes || echo no')).toEqual([
@@ -250,7 +250,7 @@ describe('hakit run / bootstrap against sandbox hosts', () => {
       '- hosts: all\n  ignore_unreachable: true\n  tasks:\n    - shell: {cmd: "touch /root/marker-unreachable"}\n',
     );
     const r2 = await run({ playbook: tolerant, inventory: invPath });
-    expect(r2.code).toBe(0);
+    expect(r2.code, r2.text.slice(-3000)).toBe(0);
     expect(await onAll(sb, 'test -e /root/marker-unreachable && echo yes || echo no')).toEqual([
       'yes\n',
       'yes\n',

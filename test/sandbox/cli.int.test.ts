@@ -26,7 +26,7 @@ describe('hakit sandbox (CLI)', () => {
 
   it('up, status, ssh and down work end to end', async () => {
     const up = await hakit('sandbox', 'up', '--name', name, '--nodes', '2');
-    expect(up.code).toBe(0);
+    expect(up.code, `sandbox up: ${up.stderr}\n${up.stdout}`).toBe(0);
     expect(up.stdout).toMatch(new RegExp(`sandbox '${name}' is up`));
     expect(up.stderr).toMatch(/node2 \(10\.213\.\d+\.12\) is up/);
     const sb = await loadSandbox(name);
@@ -37,18 +37,21 @@ describe('hakit sandbox (CLI)', () => {
     expect(status.stdout).toMatch(/node2\s+10\.213\.\d+\.12\s+running/);
 
     // ssh with a command inherits stdio: check its exit code (`false` → 1, `true` → 0).
-    expect(
-      (await hakit('sandbox', 'ssh', 'node2', '--name', name, '--', 'test "$(hostname)" = node2')).code,
-    ).toBe(0);
-    expect((await hakit('sandbox', 'ssh', 'node2', '--name', name, '--', 'false')).code).toBe(1);
+    const ok = await hakit('sandbox', 'ssh', 'node2', '--name', name, '--', 'test "$(hostname)" = node2');
+    expect(ok.code, `sandbox ssh: ${ok.stderr}`).toBe(0);
+    const no = await hakit('sandbox', 'ssh', 'node2', '--name', name, '--', 'false');
+    expect(no.code, `sandbox ssh false: ${no.stderr}`).toBe(1);
 
-    expect((await hakit('sandbox', 'down', '--name', name)).code).toBe(0);
+    const down = await hakit('sandbox', 'down', '--name', name);
+    expect(down.code, `sandbox down: ${down.stderr}`).toBe(0);
     expect((await sandboxStatus(name)).exists).toBe(false);
   });
 
   it('rejects bad input with exit 2 before touching Docker', async () => {
-    expect((await hakit('sandbox', 'up', '--name', 'Bad_Name')).code).toBe(2);
-    expect((await hakit('sandbox', 'up', '--nodes', '31', '--name', name)).code).toBe(2);
+    const badName = await hakit('sandbox', 'up', '--name', 'Bad_Name');
+    expect(badName.code, badName.stderr).toBe(2);
+    const tooMany = await hakit('sandbox', 'up', '--nodes', '31', '--name', name);
+    expect(tooMany.code, tooMany.stderr).toBe(2);
     expect((await sandboxStatus(name)).exists).toBe(false);
   });
 });
