@@ -137,7 +137,8 @@ describe('hakit bootstrap on a fresh sandbox', () => {
     for (const n of names) if ((await on(n, 'ip -o -4 addr show')).includes(` ${vip}/`)) holders.push(n);
     expect(holders, `VIP ${vip} held by ${holders.join(', ') || 'none'}`).toHaveLength(1);
     expect(await tcpConnects(vip, 3307), `HAProxy does not accept on ${vip}:3307`).toBe(true);
-  });
+    // Longer than the bootstrap's own bound (20 min), so a slow first bootstrap is killed, not left running.
+  }, 1_500_000);
 
   it('a second run changes nothing: changed=0 on every host and no file under /etc changed', async () => {
     const sb = sandbox();
@@ -147,6 +148,29 @@ describe('hakit bootstrap on a fresh sandbox', () => {
     for (const [host, c] of Object.entries(recap(r))) expect(c.changed, `${host} changed`).toBe(0);
     const after = await Promise.all(sb.nodes.map((n) => etcSums(n.name)));
     expect(after).toEqual(before);
+  });
+
+  it('a changed corosync.conf on the running cluster is reloaded (corosync-cfgtool -R), not restarted', async () => {
+    const sb = sandbox();
+    const inv = parse(readFileSync(baseInventory(), 'utf8')) as {
+      cluster: { totem: Record<string, unknown> };
+    };
+    inv.cluster.totem.token = 1300;
+    const changed = join(sb.dir, 'inventory-token.yaml');
+    writeFileSync(changed, stringify(inv));
+    const pid = (n: string) => on(n, 'systemctl show -p MainPID --value corosync');
+    const pids = await Promise.all(sb.nodes.map((n) => pid(n.name)));
+    const r = await bootstrap(changed, ['--tags', 'corosync']);
+    expect(r.code, explain(r)).toBe(0);
+    for (const n of sb.nodes) {
+      expect(await on(n.name, 'corosync-cmapctl -g runtime.config.totem.token')).toMatch(/= 1300$/m);
+      expect(await on(n.name, 'corosync-quorumtool -s')).toMatch(/^Quorate:\s+Yes/m);
+    }
+    expect(await Promise.all(sb.nodes.map((n) => pid(n.name))), 'corosync was restarted').toEqual(pids);
+    const back = await bootstrap(baseInventory(), ['--tags', 'corosync']);
+    expect(back.code, explain(back)).toBe(0);
+    for (const n of sb.nodes)
+      expect(await on(n.name, 'corosync-cmapctl -g runtime.config.totem.token')).toMatch(/= 1000$/m);
   });
 
   it('a changed inventory is applied as a minimal CIB patch that restarts nothing else', async () => {
