@@ -163,14 +163,14 @@ describe('hakit bootstrap on a fresh sandbox', () => {
     const r = await bootstrap(changed, ['--tags', 'corosync']);
     expect(r.code, explain(r)).toBe(0);
     for (const n of sb.nodes) {
-      expect(await on(n.name, 'corosync-cmapctl -g runtime.config.totem.token')).toMatch(/= 1300$/m);
+      expect(await on(n.name, 'corosync-cmapctl -g totem.token')).toMatch(/= 1300$/m);
       expect(await on(n.name, 'corosync-quorumtool -s')).toMatch(/^Quorate:\s+Yes/m);
     }
     expect(await Promise.all(sb.nodes.map((n) => pid(n.name))), 'corosync was restarted').toEqual(pids);
     const back = await bootstrap(baseInventory(), ['--tags', 'corosync']);
     expect(back.code, explain(back)).toBe(0);
     for (const n of sb.nodes)
-      expect(await on(n.name, 'corosync-cmapctl -g runtime.config.totem.token')).toMatch(/= 1000$/m);
+      expect(await on(n.name, 'corosync-cmapctl -g totem.token')).toMatch(/= 1000$/m);
   });
 
   it('a changed inventory is applied as a minimal CIB patch that restarts nothing else', async () => {
