@@ -248,7 +248,7 @@ export const hostPrepSchema = s({
     .enum(['manage', 'leave', 'disabled'])
     .default('manage')
     .describe(
-      'manage: open the cluster ports in firewalld/ufw; leave: do not touch; disabled: stop the firewall (warns).',
+      'manage: open the cluster ports in firewalld/ufw; leave: do not touch; disabled: stop the firewall (warns). Not applied yet: `hakit bootstrap` leaves every host firewall as it is, whatever this says.',
     ),
   chrony: s({
     servers: z.array(z.string().min(1)).default([]).describe('NTP servers (`server` lines, iburst).'),
@@ -274,7 +274,9 @@ export const hostPrepSchema = s({
   ssh_trust: z
     .boolean()
     .default(true)
-    .describe('Set up root SSH trust between the nodes (keys + known_hosts).'),
+    .describe(
+      'Set up root SSH trust between the nodes (keys + known_hosts). Not applied yet: `hakit bootstrap` does not set it up.',
+    ),
   package_family: z
     .enum(['auto', 'apt', 'dnf'])
     .default('auto')

@@ -139,7 +139,10 @@ export function semanticChecks(inv: Inventory): Finding[] {
   if (inv.host_prep.selinux !== 'enforcing')
     warn(['host_prep', 'selinux'], `SELinux will be set to ${inv.host_prep.selinux} on hosts that have it`);
   if (inv.host_prep.firewall === 'disabled')
-    warn(['host_prep', 'firewall'], 'the host firewall will be stopped and disabled');
+    warn(
+      ['host_prep', 'firewall'],
+      'firewall: disabled is not applied yet (hakit leaves the host firewall as it is); when it is, the firewall will be stopped and disabled',
+    );
 
   // ── pacemaker references ──
   const ids = pacemakerIds(inv);
