@@ -669,7 +669,9 @@ export const drbdResourceSchema = s({
 
 export const drbdSchema = s({
   resources: z.array(drbdResourceSchema).min(1),
-}).describe('DRBD replicated block devices.');
+}).describe(
+  'DRBD replicated block devices. Rendered and validated by `hakit check`; not applied by `hakit bootstrap` yet.',
+);
 
 // ─── keepalived ──────────────────────────────────────────────────────────────
 
@@ -702,7 +704,9 @@ export const keepalivedInstanceSchema = s({
 
 export const keepalivedSchema = s({
   instances: z.array(keepalivedInstanceSchema).min(1),
-}).describe('keepalived VRRP (a VIP without Pacemaker).');
+}).describe(
+  'keepalived VRRP (a VIP without Pacemaker). Rendered and validated by `hakit check`; not applied by `hakit bootstrap` yet.',
+);
 
 // ─── The inventory ───────────────────────────────────────────────────────────
 
