@@ -80,6 +80,20 @@ function tcpConnects(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** What a JSON-lines run changed on a host: one line per changed task, with its plan (for failure messages). */
+function changedTasks(r: CliResult, host: string): string {
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map(
+      (l) =>
+        JSON.parse(l) as { type: string; host?: string; status?: string; task?: string; plan?: string[] },
+    )
+    .filter((e) => e.type === 'task.host' && e.host === host && e.status === 'changed')
+    .map((e) => `${e.task}: ${(e.message ?? '').slice(0, 400)}`)
+    .join('\n');
+}
+
 /** The start operation's call-id of each resource on each node: a restart gives it a new one. */
 async function startCallIds(): Promise<Record<string, string>> {
   const xml = await on('node1', 'cibadmin -Q --scope status');
@@ -145,7 +159,8 @@ describe('hakit bootstrap on a fresh sandbox', () => {
     const before = await Promise.all(sb.nodes.map((n) => etcSums(n.name)));
     const r = await bootstrap(baseInventory());
     expect(r.code, explain(r)).toBe(0);
-    for (const [host, c] of Object.entries(recap(r))) expect(c.changed, `${host} changed`).toBe(0);
+    for (const [host, c] of Object.entries(recap(r)))
+      expect(c.changed, `${host} changed:\n${changedTasks(r, host)}`).toBe(0);
     const after = await Promise.all(sb.nodes.map((n) => etcSums(n.name)));
     expect(after).toEqual(before);
   });
@@ -169,8 +184,7 @@ describe('hakit bootstrap on a fresh sandbox', () => {
     expect(await Promise.all(sb.nodes.map((n) => pid(n.name))), 'corosync was restarted').toEqual(pids);
     const back = await bootstrap(baseInventory(), ['--tags', 'corosync']);
     expect(back.code, explain(back)).toBe(0);
-    for (const n of sb.nodes)
-      expect(await on(n.name, 'corosync-cmapctl -g totem.token')).toMatch(/= 1000$/m);
+    for (const n of sb.nodes) expect(await on(n.name, 'corosync-cmapctl -g totem.token')).toMatch(/= 1000$/m);
   });
 
   it('a changed inventory is applied as a minimal CIB patch that restarts nothing else', async () => {
@@ -252,7 +266,8 @@ describe('hakit bootstrap on a fresh sandbox', () => {
     expect(free, 'the lock outlived its connection by 30 s').toBe(true);
     const r = await bootstrap(baseInventory());
     expect(r.code, explain(r)).toBe(0);
-    for (const [host, c] of Object.entries(recap(r))) expect(c.changed, `${host} changed`).toBe(0);
+    for (const [host, c] of Object.entries(recap(r)))
+      expect(c.changed, `${host} changed:\n${changedTasks(r, host)}`).toBe(0);
     expect(await on('node2', 'cat /run/lock/hakit.lock')).toBe(''); // released at the end of the run
   });
 
