@@ -87,7 +87,7 @@ function changedTasks(r: CliResult, host: string): string {
     .filter((l) => l.startsWith('{'))
     .map(
       (l) =>
-        JSON.parse(l) as { type: string; host?: string; status?: string; task?: string; plan?: string[] },
+        JSON.parse(l) as { type: string; host?: string; status?: string; task?: string; message?: string },
     )
     .filter((e) => e.type === 'task.host' && e.host === host && e.status === 'changed')
     .map((e) => `${e.task}: ${(e.message ?? '').slice(0, 400)}`)
