@@ -3,7 +3,7 @@ import { loadInventory } from '../../src/inventory/load.js';
 import { DEBIAN_LAYOUT, RHEL_LAYOUT } from '../../src/render/layout.js';
 import { desiredState } from '../../src/state/desired.js';
 
-/** `state.packages` (what playbooks/packages.yaml installs) for a typical node: pacemaker + haproxy + galera. */
+/** `state.packages` (what playbooks/packages.yaml installs) for a typical node: pacemaker + haproxy + galera (server, provider, rsync for SST). */
 async function packagesOf(layout: typeof DEBIAN_LAYOUT): Promise<string[]> {
   const loaded = await loadInventory('inventories/sandbox.yaml');
   const node = loaded.inventory.nodes.find((n) => n.name === 'node1');
@@ -20,6 +20,9 @@ describe('the packages of a cluster node, per package family', () => {
       'resource-agents',
       'fence-agents-all',
       'haproxy',
+      'mariadb-server-galera',
+      'galera',
+      'rsync',
       'chrony',
     ]);
   });
@@ -32,6 +35,9 @@ describe('the packages of a cluster node, per package family', () => {
       'resource-agents',
       'fence-agents',
       'haproxy',
+      'mariadb-server',
+      'galera-4',
+      'rsync',
       'chrony',
     ]);
   });

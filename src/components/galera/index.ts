@@ -70,6 +70,14 @@ export const galera: Component = {
       });
     return specs;
   },
-  // Not applied by `hakit bootstrap` yet (rendered and validated only).
-  packages: () => [],
+  // The server, the Galera provider and the SST tool of the method: rsync (Debian's wsrep_sst_rsync runs it),
+  // or mariabackup. RHEL-like hosts (AppStream): mariadb-server-galera pulls galera and the server.
+  packages(ctx) {
+    const { inv, node, layout } = ctx;
+    if (!inv.galera || !galeraMembers(inv).includes(node.name)) return [];
+    const sst = inv.galera.sst.method === 'mariabackup' ? 'mariadb-backup' : 'rsync';
+    return layout.family === 'apt'
+      ? ['mariadb-server', 'galera-4', sst]
+      : ['mariadb-server-galera', 'galera', sst];
+  },
 };
