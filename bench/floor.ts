@@ -8,10 +8,8 @@
  *   node dist/bench/floor.js INVENTORY ROUNDS
  */
 
-import { ConnectionPool } from '../src/connect/pool.js';
-import { sshTargetFor } from '../src/executor/ssh-targets.js';
 import { loadInventory } from '../src/inventory/load.js';
-import { SecretMasker } from '../src/inventory/secret.js';
+import { openSession } from '../src/session/index.js';
 
 async function main(): Promise<number> {
   const [inventory, roundsArg] = process.argv.slice(2);
@@ -20,10 +18,10 @@ async function main(): Promise<number> {
     process.stderr.write('usage: floor INVENTORY ROUNDS\n');
     return 2;
   }
-  const masker = new SecretMasker();
   const loaded = await loadInventory(inventory);
-  const pool = new ConnectionPool();
-  const conns = loaded.inventory.nodes.map((n) => pool.get(sshTargetFor(loaded, n, masker)));
+  // The same session `hakit run` opens: targets (host keys checked), one connection per host, masker.
+  const session = openSession(loaded);
+  const conns = loaded.inventory.nodes.map((n) => session.connector(n.name));
   try {
     await Promise.all(conns.map((c) => c.connect()));
     for (let r = 0; r < rounds; r++) {
@@ -32,7 +30,7 @@ async function main(): Promise<number> {
       if (bad) throw new Error(`round ${r + 1}: exit ${bad.exitCode}`);
     }
   } finally {
-    await pool.closeAll();
+    await session.close();
   }
   return 0;
 }

@@ -13,18 +13,16 @@
 import { join } from 'node:path';
 import { sitePlaybookPath } from '../src/cli/commands/bootstrap.js';
 import { runPlaybookCommand } from '../src/cli/commands/run.js';
-import { ConnectionPool } from '../src/connect/pool.js';
 import { SshConnector } from '../src/connect/ssh-connector.js';
 import type { Connector, ExecOptions } from '../src/connect/types.js';
 import type { HakitEvent } from '../src/events/types.js';
 import { runPlaybook } from '../src/executor/engine.js';
 import { BASE_FACTS, registryFacts, registryOps } from '../src/executor/registries.js';
-import { hostUniverse, sshTargetFor } from '../src/executor/ssh-targets.js';
 import { loadInventory } from '../src/inventory/load.js';
-import { SecretMasker } from '../src/inventory/secret.js';
 import { loadPlaybook } from '../src/playbook/load.js';
 import { createTemplateEnv } from '../src/render/handlebars-env.js';
 import { loadSandbox } from '../src/sandbox/index.js';
+import { openSession } from '../src/session/index.js';
 import { resetHosts } from './hosts.js';
 import { median } from './stats.js';
 import { REPO, timed, W1_DIR, writeAuthkey } from './tools.js';
@@ -67,11 +65,11 @@ function counting(c: Connector, n: Counts): Connector {
 }
 
 async function runOnce(inventory: string, label: string) {
-  const masker = new SecretMasker();
   const loaded = await loadInventory(inventory);
   const playbook = await loadPlaybook(join(W1_DIR, 'w1.yaml'), registryOps);
-  const universe = hostUniverse(loaded);
-  const pool = new ConnectionPool();
+  // The same session `hakit run` opens (targets, one connection per host, masker); its connectors are counted.
+  const session = openSession(loaded);
+  const { masker, universe } = session;
   const counts = new Map<string, Counts>();
   const conns = new Map<string, Connector>();
   const events: HakitEvent[] = [];
@@ -79,7 +77,7 @@ async function runOnce(inventory: string, label: string) {
   for (const node of loaded.inventory.nodes) {
     const n: Counts = { exec: 0, execMs: 0, put: 0, putMs: 0 };
     counts.set(node.name, n);
-    conns.set(node.name, counting(pool.get(sshTargetFor(loaded, node, masker)), n));
+    conns.set(node.name, counting(session.connector(node.name), n));
   }
   const t0 = performance.now();
   const r = await runPlaybook({
@@ -103,7 +101,7 @@ async function runOnce(inventory: string, label: string) {
     masker,
   });
   const totalMs = performance.now() - t0;
-  await pool.closeAll();
+  await session.close();
   const preflightEnd = events.find((e) => e.type === 'play.start')?.at ?? 0;
   const runStart = events.find((e) => e.type === 'run.start')?.at ?? 0;
   const list = [...counts.values()];
