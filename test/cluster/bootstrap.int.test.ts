@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
@@ -153,6 +154,62 @@ describe('hakit bootstrap on a fresh sandbox', () => {
     expect(await tcpConnects(vip, 3307), `HAProxy does not accept on ${vip}:3307`).toBe(true);
     // Longer than the bootstrap's own bound (20 min), so a slow first bootstrap is killed, not left running.
   }, 1_500_000);
+
+  it('Galera: 3 members Primary/Synced, clustercheck 200 on every node, a row written through the VIP read on every node', async () => {
+    const sb = sandbox();
+    const status = (n: string) =>
+      on(
+        n,
+        `mariadb -N -B -e "SHOW GLOBAL STATUS WHERE Variable_name IN ('wsrep_cluster_size','wsrep_local_state_comment','wsrep_cluster_status')"`,
+      );
+    for (const n of sb.nodes) {
+      const st = await status(n.name);
+      expect(st, n.name).toMatch(/^wsrep_cluster_size\t3$/m);
+      expect(st, n.name).toMatch(/^wsrep_local_state_comment\tSynced$/m);
+      expect(st, n.name).toMatch(/^wsrep_cluster_status\tPrimary$/m);
+      expect((await on(n.name, 'systemctl show -p UnitFileState --value mariadb.socket')).trim()).toBe(
+        'masked',
+      );
+      const check = await fetch(`http://${n.address}:9200/`, { signal: AbortSignal.timeout(10_000) });
+      expect(check.status, `clustercheck on ${n.name}`).toBe(200);
+    }
+    // The health-check user hakit created: USAGE only.
+    expect(await on('node1', `mariadb -N -B -e "SHOW GRANTS FOR 'clustercheck'@'localhost'"`)).toMatch(
+      /^GRANT USAGE ON \*\.\* TO `clustercheck`@`localhost`/,
+    );
+    // HAProxy sees the galera servers up (L7OK: clustercheck answered 200).
+    const csv = await on(
+      'node1',
+      `python3 -c "import urllib.request; print(urllib.request.urlopen('http://127.0.0.1:8404/stats;csv').read().decode())"`,
+    );
+    for (const n of sb.nodes) expect(csv).toMatch(new RegExp(`^galera,${n.name},(?:[^,]*,){15}UP,`, 'm'));
+    // An application's user, made by the test (not by hakit), and a row written from this machine through the VIP.
+    await on(
+      'node1',
+      `mariadb -e "CREATE DATABASE IF NOT EXISTS hakit_test; CREATE USER IF NOT EXISTS 'app'@'%' IDENTIFIED BY 'app-test-pw'; GRANT ALL ON hakit_test.* TO 'app'@'%'"`,
+    );
+    const token = `via-vip-${Date.now()}`;
+    const client = spawnSync(
+      'mariadb',
+      ['-h', sb.vip, '-P', '3307', '-u', 'app', '--connect-timeout=10', '-N', '-B', 'hakit_test'],
+      {
+        input: `CREATE TABLE IF NOT EXISTS t (id INT PRIMARY KEY, v VARCHAR(64)); REPLACE INTO t VALUES (1, '${token}'); SELECT @@wsrep_node_name;\n`,
+        env: { ...process.env, MYSQL_PWD: 'app-test-pw' },
+        encoding: 'utf8',
+        timeout: 60_000,
+      },
+    );
+    expect(client.status, client.stderr).toBe(0);
+    expect(client.stdout.trim(), 'balance first: node1 serves while it is Synced').toBe('node1');
+    for (const n of sb.nodes)
+      expect(
+        await on(
+          n.name,
+          `mariadb -N -B -e "SET SESSION wsrep_sync_wait=1; SELECT v FROM hakit_test.t WHERE id=1"`,
+        ),
+        n.name,
+      ).toBe(`${token}\n`);
+  });
 
   it('a second run changes nothing: changed=0 on every host and no file under /etc changed', async () => {
     const sb = sandbox();
