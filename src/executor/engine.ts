@@ -1,9 +1,11 @@
 import { HakitError, HostKeyError, InputError, UnreachableError } from '../errors/index.js';
 import type { HakitEvent, HostRecap } from '../events/types.js';
+import { getFact } from '../facts/index.js';
+import type { FactRequest } from '../facts/request.js';
 import { resolveHosts, serialBatches, tagsSelected } from '../playbook/hosts.js';
 import { ArgRenderer } from '../playbook/template.js';
-import type { Task } from '../playbook/types.js';
-import { HostFactCache } from './fact-cache.js';
+import type { Play, Task } from '../playbook/types.js';
+import { type FactHint, HostFactCache } from './fact-cache.js';
 import { mapLimit } from './limit.js';
 import { maskDeep } from './mask.js';
 import { type HostState, predictFactRequests, runTaskOnHost, type TaskHostOutcome } from './task.js';
@@ -163,16 +165,11 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
     }
   };
 
-  for (const [pi, play] of playbook.plays.entries()) {
-    if (stopRun || aborted()) break;
-    const hosts = (playHosts[pi] ?? []).filter((h) => {
-      const st = states.get(h);
-      return st && !st.unreachable && !st.failed;
-    });
-    emit({ type: 'play.start', at: Date.now(), play: play.name, hosts });
+  const isLive = (r: FactRequest) => (opts.facts.live ? opts.facts.live(r) : registryLive(r));
+  /** A play's variables for a host: inventory vars, host vars, builtins, facts, play vars (rendered once), registered. */
+  const playScope = (play: Play) => {
     const playVars = new Map<string, Record<string, unknown>>();
-    const notified = new Map<string, Set<string>>();
-    const scopeOf = (st: HostState): Record<string, unknown> => {
+    return (st: HostState): Record<string, unknown> => {
       const facts = st.facts.byName();
       const builtins = {
         ...baseVars,
@@ -190,6 +187,67 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
       }
       return { ...builtins, facts, ...pv, ...st.registered };
     };
+  };
+  const selectedTasks = (play: Play) =>
+    play.tasks.filter((t) => t.op !== 'meta' && tagsSelected(t.tags, opts.tags ?? [], opts.skipTags ?? []));
+  /**
+   * The facts each selected task of `play` is expected to ask for on this host, without the live facts (read only
+   * when their task runs: see `Fact.live`) and, for a `run_once` task, only on the host that runs it (the first
+   * of its batch).
+   */
+  const playHints = async (
+    play: Play,
+    selected: readonly Task[],
+    st: HostState,
+    scopeOf: (st: HostState) => Record<string, unknown>,
+    firstOfBatch: boolean,
+  ): Promise<FactHint[]> => {
+    const predicted = await predictFactRequests(selected, scopeOf(st), { opts, renderer, play });
+    return predicted.map((h) => ({
+      ...h,
+      reqs: h.task.runOnce && !firstOfBatch ? [] : h.reqs.filter((r) => !isLive(r)),
+    }));
+  };
+
+  // ── One round trip per host for the facts of every play (each play then gathers only what is missing, e.g.
+  // what an earlier change made stale, and a no-op rerun asks nothing more). Read-only, and only once the hosts
+  // are held (beforeTasks): facts read before the lock could come from another run's half-done changes.
+  if (!aborted()) {
+    await mapLimit(targeted, forks, async (h) => {
+      const st = states.get(h) as HostState;
+      if (st.failed || st.unreachable) return;
+      try {
+        const reqs: FactRequest[] = [];
+        for (const [pi, play] of playbook.plays.entries()) {
+          const hostsOfPlay = (playHosts[pi] ?? []).filter((x) => {
+            const o = states.get(x);
+            return o && !o.unreachable && !o.failed;
+          });
+          if (!hostsOfPlay.includes(h)) continue;
+          const first = serialBatches(hostsOfPlay, play.serial).some((b) => b[0] === h);
+          for (const hint of await playHints(play, selectedTasks(play), st, playScope(play), first))
+            reqs.push(...hint.reqs);
+        }
+        if (reqs.length)
+          await st.facts.get(reqs, {
+            withHints: false,
+            ...(opts.commandTimeoutMs ? { timeoutMs: opts.commandTimeoutMs } : {}),
+          });
+      } catch {
+        // Best effort: each play still prefetches what it lacks, and each task gathers what it needs.
+      }
+    });
+  }
+
+  for (const [pi, play] of playbook.plays.entries()) {
+    if (stopRun || aborted()) break;
+    const hosts = (playHosts[pi] ?? []).filter((h) => {
+      const st = states.get(h);
+      return st && !st.unreachable && !st.failed;
+    });
+    emit({ type: 'play.start', at: Date.now(), play: play.name, hosts });
+    const notified = new Map<string, Set<string>>();
+    const scopeOf = playScope(play);
 
     const runTask = async (task: Task, hostsOfTask: string[], handler: boolean): Promise<void> => {
       const live = hostsOfTask.filter((h) => {
@@ -268,9 +326,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
       }
     };
 
-    const selected = play.tasks.filter(
-      (t) => t.op !== 'meta' && tagsSelected(t.tags, opts.tags ?? [], opts.skipTags ?? []),
-    );
+    const selected = selectedTasks(play);
     for (const batch of serialBatches(hosts, play.serial)) {
       // One round trip per host for the facts the play's tasks will ask for (instead of one per task).
       if (!aborted()) {
@@ -279,7 +335,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
           if (st.failed || st.unreachable) return;
           st.facts.setHints([]);
           try {
-            const hints = await predictFactRequests(selected, scopeOf(st), { opts, renderer, play });
+            const hints = await playHints(play, selected, st, scopeOf, h === batch[0]);
             st.facts.setHints(hints);
             const reqs = hints.flatMap((h) => h.reqs);
             if (reqs.length)
@@ -349,4 +405,13 @@ function renderDiffs(diffs: NonNullable<TaskHostOutcome['diffs']>, opts: RunOpti
       return `--- ${d.path}\n+++ ${d.path}\n@@ content changed @@\n`;
     })
     .join('');
+}
+
+/** A registry fact describing live cluster state others change (`Fact.live`): never gathered ahead of its task. */
+function registryLive(r: FactRequest): boolean {
+  try {
+    return getFact(r.fact).live === true;
+  } catch {
+    return false; // not a registry fact (an injected fact source)
+  }
 }

@@ -16,6 +16,11 @@ export interface FactSource {
   parse(reqs: FactRequest[], stdout: string): ReadonlyMap<string, unknown>;
   /** Whether any of the facts needs root to give a true answer. */
   needsBecome(reqs: FactRequest[]): boolean;
+  /**
+   * Whether a request is live cluster state (`Fact.live`, e.g. the CIB): never gathered ahead of its task. When
+   * absent, the engine asks the facts registry.
+   */
+  live?(req: FactRequest): boolean;
 }
 
 /**

@@ -14,6 +14,8 @@ export type CibInfo = z.infer<typeof cibSchema>;
 export const cibFact: Fact<CibInfo> = {
   name: 'cib',
   become: true,
+  // Read when pacemaker_cib runs, after the wait for quorum and a DC: never prefetched ahead of it.
+  live: true,
   command: () =>
     [
       'if command -v cibadmin >/dev/null 2>&1 && c=$(cibadmin -Q 2>/dev/null); then',

@@ -35,6 +35,12 @@ export interface Fact<T = unknown, A = void> {
   schema: z.ZodType<T>;
   /** Whether the snippet needs root (become) to give a true answer. */
   become?: boolean;
+  /**
+   * Live cluster state that other hosts and the cluster itself change (the CIB): never gathered ahead of the task
+   * that asks for it (no prefetch at the start of a run or play, no ride-along with an earlier task's gather), so
+   * it is read after every earlier task — a quorum wait included — and not from before them.
+   */
+  live?: boolean;
 }
 
 /** Any fact, whatever its value and argument types (what the registry holds). */

@@ -139,8 +139,8 @@ describe('corosync_wait_quorum (planner)', () => {
     );
     expect(plan.noChange).toBe(true);
     const s = plan.steps[0];
-    expect(s?.kind === 'exec' && s.command).toMatch(/deadline=\$\(\( \$\(date \+%s\) \+ 30 \)\)/);
-    expect(s?.kind === 'exec' && s.command).toMatch(/for n in n1 n2/);
+    expect(s?.kind === 'exec' && s.command).toMatch(/deadline=\$\(\(now \+ 30\)\)/);
+    expect(s?.kind === 'exec' && s.command).toMatch(/want='n1 n2'/);
     expect(s?.kind === 'exec' && s.command).toMatch(/timeout 5 crmadmin -D/);
     expect(s?.kind === 'exec' && s.timeoutMs).toBe(60_000);
   });

@@ -61,27 +61,55 @@ export const waitQuorumArgs = z.strictObject({
 type WaitQuorumArgs = z.infer<typeof waitQuorumArgs>;
 
 /**
+ * Reads `corosync-quorumtool -s` on stdin and prints `ok` when the partition is quorate and every wanted member
+ * (`-v want="n1 n2"`) is in its membership list, else `wait|<missing members>|<quorate yes/no>` and the tool's
+ * output. Membership lines are those whose first field is a node id; the name is one of the later fields (a
+ * qdevice adds a column).
+ */
+const QUORUM_AWK = [
+  'BEGIN { n = split(want, w, " "); for (i = 1; i <= n; i++) need[w[i]] = 1 }',
+  '{ raw = raw $0 "\\n" }',
+  '/^Quorate:[[:space:]]+Yes/ { q = 1 }',
+  '$1 ~ /^[0-9]+$/ { for (i = 3; i <= NF; i++) if ($i in need) seen[$i] = 1 }',
+  'END {',
+  '  m = ""; for (i = 1; i <= n; i++) if (!(w[i] in seen)) m = m " " w[i]',
+  '  if (q && m == "") print "ok"; else printf "wait|%s|%s\\n%s", m, (q ? "yes" : "no"), raw',
+  '}',
+].join('\n');
+
+/**
  * Waits, bounded, until corosync sees every member and the partition is quorate (and, with `dc`, Pacemaker has a
- * DC). On timeout it fails naming the missing members, with corosync-quorumtool's own report.
+ * DC). On timeout it fails naming the missing members, with corosync-quorumtool's own report. Each check is one
+ * `corosync-quorumtool` read by one `awk` (and, once quorate, one `crmadmin -D`): a healthy cluster answers the
+ * first check, which costs the host a handful of processes. The deadline counts from the first check that fails.
  */
 export const corosyncWaitQuorumOp: Operation<WaitQuorumArgs> = {
   name: 'corosync_wait_quorum',
   args: waitQuorumArgs,
   facts: () => [],
   plan(a) {
-    const names = a.nodes.map(shq).join(' ');
     const script = [
-      `deadline=$(( $(date +%s) + ${a.timeout} ))`,
+      `want=${shq(a.nodes.join(' '))}`,
+      "nl='",
+      "'",
+      'deadline=',
       'while :; do',
-      '  out=$(timeout 5 corosync-quorumtool -s 2>&1)',
-      '  missing=""',
-      `  for n in ${names}; do printf '%s\\n' "$out" | grep -Eq "[[:space:]]$n( |\\$)" || missing="$missing $n"; done`,
-      "  quorate=no; printf '%s\\n' \"$out\" | grep -Eq '^Quorate:[[:space:]]+Yes' && quorate=yes",
-      ...(a.dc ? ['  dc=no; timeout 5 crmadmin -D -t 2000 >/dev/null 2>&1 && dc=yes'] : ['  dc=yes']),
-      '  if [ -z "$missing" ] && [ $quorate = yes ] && [ $dc = yes ]; then exit 0; fi',
-      '  if [ "$(date +%s)" -ge "$deadline" ]; then',
-      `    echo "not reached in ${a.timeout} s: missing members:\${missing:- none}; quorate: $quorate; DC elected: $dc" >&2`,
-      '    printf \'%s\\n\' "$out" >&2',
+      `  st=$(timeout 5 corosync-quorumtool -s 2>&1 | awk -v want="$want" ${shq(QUORUM_AWK)})`,
+      ...(a.dc
+        ? [
+            "  dc='not asked (members and quorum first)'",
+            '  if [ "$st" = ok ]; then',
+            '    timeout 5 crmadmin -D -t 2000 >/dev/null 2>&1 && exit 0',
+            '    dc="no (crmadmin -D did not answer)"',
+            '  fi',
+          ]
+        : ['  [ "$st" = ok ] && exit 0']),
+      `  now=$(date +%s); [ -n "$deadline" ] || deadline=$((now + ${a.timeout}))`,
+      '  if [ "$now" -ge "$deadline" ]; then',
+      '    if [ "$st" = ok ]; then missing=" none"; quorate=yes',
+      `    else head=\${st%%"$nl"*}; rest=\${head#wait|}; missing=\${rest%|*}; quorate=\${rest##*|}; fi`,
+      `    echo "not reached in ${a.timeout} s: missing members:\${missing:- none}; quorate: $quorate${a.dc ? '; DC elected: $dc' : ''}" >&2`,
+      `    [ "$st" = ok ] || printf '%s\\n' "\${st#*"$nl"}" >&2`,
       '    exit 1',
       '  fi',
       '  sleep 1',
