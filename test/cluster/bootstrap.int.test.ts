@@ -1,15 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { SshConnector } from '../../src/connect/ssh-connector.js';
 import { lockHosts } from '../../src/session/host-lock.js';
-import { type CliResult, ensureBuilt, hakit } from '../support/cli.js';
+import type { CliResult } from '../support/cli.js';
 import { sandboxTarget, useSandbox } from '../support/sandbox-fixture.js';
 import { sshCli } from '../support/ssh-cli.js';
+import { sharedCluster } from './shared-cluster.js';
 
 /**
  * `hakit bootstrap` on a fresh 3-node sandbox: every fact below is read from the hosts themselves
@@ -17,101 +17,19 @@ import { sshCli } from '../support/ssh-cli.js';
  * One sandbox is bootstrapped once and shared by the tests of this file, in order.
  */
 const sandbox = useSandbox({ nodes: 3, name: 'cluster' });
-const printed: string[] = [];
-
-/**
- * The sandbox's inventory without `cluster.authkey`: the first bootstrap generates the key, every later run keeps
- * the one the members share. Every run of this file uses it (or a copy with changes).
- */
-function baseInventory(): string {
-  const sb = sandbox();
-  const path = join(sb.dir, 'inventory-no-authkey.yaml');
-  const inv = parse(readFileSync(sb.inventoryPath, 'utf8')) as { cluster: Record<string, unknown> };
-  if (!('authkey' in inv.cluster)) throw new Error('the sandbox inventory has no cluster.authkey to remove');
-  delete inv.cluster.authkey;
-  writeFileSync(path, stringify(inv));
-  return path;
-}
-
-async function bootstrap(inventory: string, extra: string[] = []): Promise<CliResult> {
-  ensureBuilt();
-  const r = await hakit(['bootstrap', '-i', inventory, '--output', 'json', ...extra], {
-    timeoutMs: 1_200_000,
-  });
-  printed.push(r.stdout, r.stderr);
-  return r;
-}
-
-function explain(r: CliResult): string {
-  const lines = `${r.stdout}\n${r.stderr}`.split('\n').filter((l) => /"failed"|error|stderr/i.test(l));
-  return `exit ${r.code}\n${lines.slice(-20).join('\n')}\n${r.stderr.slice(-2000)}`;
-}
-
-/** The recap of a JSON-lines run: host → counts. */
-function recap(r: CliResult): Record<string, { changed: number; failed: number }> {
-  const end = r.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map(
-      (l) => JSON.parse(l) as { type: string; recap?: Record<string, { changed: number; failed: number }> },
-    )
-    .find((e) => e.type === 'run.end');
-  if (!end?.recap) throw new Error(`no run.end event in:\n${r.stdout.slice(-3000)}`);
-  return end.recap;
-}
-
-async function on(node: string, command: string): Promise<string> {
-  const r = await sshCli(sandbox(), node, command, { timeoutMs: 60_000 });
-  if (r.code !== 0) throw new Error(`${node}: ${command} → exit ${r.code}\n${r.stderr}\n${r.stdout}`);
-  return r.stdout;
-}
-
-function tcpConnects(host: string, port: number): Promise<boolean> {
-  return new Promise((res) => {
-    const s = connect({ host, port, timeout: 3000 });
-    s.once('connect', () => {
-      s.destroy();
-      res(true);
-    });
-    s.once('error', () => res(false));
-    s.once('timeout', () => {
-      s.destroy();
-      res(false);
-    });
-  });
-}
-
-/** What a JSON-lines run changed on a host: one line per changed task, with its plan (for failure messages). */
-function changedTasks(r: CliResult, host: string): string {
-  return r.stdout
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map(
-      (l) =>
-        JSON.parse(l) as { type: string; host?: string; status?: string; task?: string; message?: string },
-    )
-    .filter((e) => e.type === 'task.host' && e.host === host && e.status === 'changed')
-    .map((e) => `${e.task}: ${(e.message ?? '').slice(0, 400)}`)
-    .join('\n');
-}
-
-/** The start operation's call-id of each resource on each node: a restart gives it a new one. */
-async function startCallIds(): Promise<Record<string, string>> {
-  const xml = await on('node1', 'cibadmin -Q --scope status');
-  const out: Record<string, string> = {};
-  for (const state of xml.matchAll(/<node_state [^>]*uname="([^"]+)"[\s\S]*?<\/node_state>/g)) {
-    for (const op of (state[0] as string).matchAll(/<lrm_rsc_op [^>]*>/g)) {
-      const tag = op[0];
-      const id = /operation_key="([^"]+)_start_0"/.exec(tag)?.[1];
-      const call = /call-id="(\d+)"/.exec(tag)?.[1];
-      if (id && call) out[`${state[1]}/${id}`] = call;
-    }
-  }
-  return out;
-}
-
-const etcSums = (node: string) =>
-  on(node, 'find /etc /var/lib/hakit -xdev -type f -print0 | sort -z | xargs -0 sha256sum');
+const cluster = sharedCluster(sandbox);
+const {
+  printed,
+  baseInventory,
+  bootstrap,
+  explain,
+  recap,
+  on,
+  tcpConnects,
+  changedTasks,
+  startCallIds,
+  etcSums,
+} = cluster;
 
 describe('hakit bootstrap on a fresh sandbox', () => {
   it('forms a quorate, fenced 3-node cluster with the VIP and HAProxy answering on it', async () => {
@@ -388,6 +306,9 @@ describe('hakit bootstrap on a fresh sandbox', () => {
     const back = await bootstrap(baseInventory(), ['--tags', 'haproxy']);
     expect(back.code, explain(back)).toBe(0);
   });
+
+  // Groups of cases from other modules of this folder (each takes `cluster` and leaves it healthy) run here, in
+  // this order, before the secret scan that reads everything they printed too.
 
   it('no secret appears in anything hakit printed', async () => {
     const sb = sandbox();
