@@ -12,6 +12,34 @@ export interface HostRecap {
   unreachable: number;
 }
 
+/** One measured value of a verify check (or drill): JUnit properties, report columns. */
+export interface VerifyMeasurement {
+  name: string;
+  value: number | string | boolean;
+  unit?: string;
+  host?: string;
+}
+
+/** A health check's result, as `hakit verify` reports it (message and details masked). */
+export interface VerifyCheckResult {
+  id: string;
+  component: string;
+  title: string;
+  status: 'pass' | 'fail' | 'warn';
+  /** What to act on. */
+  message: string;
+  /** Evidence: a diff, command output. */
+  details?: string;
+  measurements: VerifyMeasurement[];
+  /** What it read, expected, and why it matters (from the check's declaration). */
+  reads: string;
+  expects: string;
+  why: string;
+  advisory: boolean;
+  /** The longest read it waited for, ms. */
+  durationMs: number;
+}
+
 export type HakitEvent =
   | { type: 'run.start'; at: number; playbook: string; hosts: string[]; check: boolean }
   | { type: 'preflight.start'; at: number; hosts: string[] }
@@ -51,7 +79,20 @@ export type HakitEvent =
   | { type: 'task.end'; at: number; task: string }
   | { type: 'play.end'; at: number; play: string }
   | { type: 'log'; at: number; level: 'info' | 'warn' | 'error'; message: string; host?: string }
-  | { type: 'run.end'; at: number; durationMs: number; recap: Record<string, HostRecap>; exitCode: number };
+  | { type: 'run.end'; at: number; durationMs: number; recap: Record<string, HostRecap>; exitCode: number }
+  | { type: 'verify.start'; at: number; inventory: string; cluster: string; hosts: string[]; checks: number }
+  | { type: 'verify.check'; at: number; result: VerifyCheckResult }
+  | {
+      type: 'verify.end';
+      at: number;
+      durationMs: number;
+      passed: number;
+      failed: number;
+      warned: number;
+      exitCode: number;
+      /** Where the reports were written, with --report-dir. */
+      reports?: string[];
+    };
 
 export type HakitEventType = HakitEvent['type'];
 

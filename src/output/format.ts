@@ -162,3 +162,35 @@ export function recapLines(
   if (exitCode === 130) out.push(style.yellow('interrupted: no new work was started after Ctrl-C'));
   return out;
 }
+
+type VerifyCheckEvent = Extract<HakitEvent, { type: 'verify.check' }>;
+type VerifyEndEvent = Extract<HakitEvent, { type: 'verify.end' }>;
+
+/** A verify check's lines: `PASS|FAIL|WARN  id  title`, the message under it, the details (a diff) indented. */
+export function verifyCheckLines(e: VerifyCheckEvent, style: Style): string[] {
+  const r = e.result;
+  const label =
+    r.status === 'pass'
+      ? style.green('PASS')
+      : r.status === 'fail'
+        ? style.red('FAIL')
+        : style.yellow('WARN');
+  const out = [`${label}  ${style.bold(r.id)}  ${r.title}`];
+  const msg = indent(r.message, '      ');
+  out.push(r.status === 'fail' ? style.red(msg) : r.status === 'warn' ? style.yellow(msg) : style.dim(msg));
+  if (r.details && r.status !== 'pass') out.push(colorDiff(indent(r.details, '      '), style));
+  return out;
+}
+
+/** The closing summary of `hakit verify`. */
+export function verifyEndLines(e: VerifyEndEvent, style: Style): string[] {
+  const parts = [
+    style.green(`${e.passed} passed`),
+    e.failed ? style.red(`${e.failed} failed`) : '0 failed',
+    e.warned ? style.yellow(`${e.warned} warnings`) : '0 warnings',
+  ];
+  const out = [style.bold(`VERIFY (${formatDuration(e.durationMs)}): ${parts.join(', ')}`)];
+  for (const f of e.reports ?? []) out.push(`  report: ${f}`);
+  if (e.exitCode === 130) out.push(style.yellow('interrupted'));
+  return out;
+}

@@ -7,6 +7,8 @@ import {
   type Style,
   statusText,
   timestamp,
+  verifyCheckLines,
+  verifyEndLines,
 } from './format.js';
 import type { Renderer, Writable } from './types.js';
 
@@ -74,6 +76,15 @@ export class PlainRenderer implements Renderer {
       case 'run.end':
         for (const l of recapLines(e.recap, e.durationMs, this.failures, s, e.exitCode))
           this.out.write(`${l}\n`);
+        break;
+      case 'verify.start':
+        this.line(e.at, `${s.bold('VERIFY')} ${e.cluster}: ${e.checks} checks on ${e.hosts.join(', ')}`);
+        break;
+      case 'verify.check':
+        for (const l of verifyCheckLines(e, s)) this.out.write(`${l}\n`);
+        break;
+      case 'verify.end':
+        for (const l of verifyEndLines(e, s)) this.out.write(`${l}\n`);
         break;
       case 'task.end':
       case 'play.end':

@@ -1,6 +1,15 @@
 import { Listr, type ListrTaskWrapper } from 'listr2';
 import type { HakitEvent } from '../events/types.js';
-import { type FailureNote, hostDetails, makeStyle, recapLines, type Style, statusText } from './format.js';
+import {
+  type FailureNote,
+  hostDetails,
+  makeStyle,
+  recapLines,
+  type Style,
+  statusText,
+  verifyCheckLines,
+  verifyEndLines,
+} from './format.js';
 import type { Renderer, Writable } from './types.js';
 
 type HostEvent = Extract<HakitEvent, { type: 'task.host' }>;
@@ -151,6 +160,15 @@ export class TtyRenderer implements Renderer {
       case 'run.end':
         this.endGroup();
         this.print(`${recapLines(e.recap, e.durationMs, this.failures, s, e.exitCode).join('\n')}\n`);
+        break;
+      case 'verify.start':
+        this.print(`${s.bold('VERIFY')} ${e.cluster}: ${e.checks} checks on ${e.hosts.join(', ')}\n`);
+        break;
+      case 'verify.check':
+        this.print(`${verifyCheckLines(e, s).join('\n')}\n`);
+        break;
+      case 'verify.end':
+        this.print(`${verifyEndLines(e, s).join('\n')}\n`);
         break;
       case 'play.end':
         break;
