@@ -5,6 +5,7 @@ import { registerRender } from './render.js';
 import { registerRun } from './run.js';
 import { registerSandbox } from './sandbox.js';
 import { registerSchema } from './schema.js';
+import { registerVerify } from './verify.js';
 
 /**
  * Each command lives in its own file and exports `registerX(program)`. Add one line per command here.
@@ -16,4 +17,5 @@ export function registerCommands(program: Command): void {
   registerBootstrap(program);
   registerRender(program);
   registerCheck(program);
+  registerVerify(program);
 }
