@@ -4,7 +4,7 @@ import { corosync } from './corosync/index.js';
 import { corosyncResetDefaultOp, corosyncWaitQuorumOp } from './corosync/ops.js';
 import { drbd } from './drbd/index.js';
 import { galera } from './galera/index.js';
-import { galeraBootstrapOp, galeraJoinOp, galeraUsersOp } from './galera/ops.js';
+import { galeraBootstrapOp, galeraJoinOp, galeraRecoverOp, galeraUsersOp } from './galera/ops.js';
 import { haproxy } from './haproxy/index.js';
 import { hosts } from './hosts/index.js';
 import { keepalived } from './keepalived/index.js';
@@ -33,6 +33,7 @@ export const COMPONENT_OPS: readonly AnyOperation[] = [
   corosyncWaitQuorumOp,
   pacemakerCibOp,
   haRepositoryOp,
+  galeraRecoverOp,
   galeraBootstrapOp,
   galeraJoinOp,
   galeraUsersOp,

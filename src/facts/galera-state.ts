@@ -8,6 +8,18 @@ import { absPath, unitName } from './validators.js';
 /** Debian's (and RHEL's) MariaDB datadir, and the unit both name `mariadb`. */
 export const DEFAULT_DATADIR = '/var/lib/mysql';
 export const DEFAULT_MARIADB_UNIT = 'mariadb';
+/**
+ * Where the `galera_recover` operation leaves what `mariadbd --wsrep-recover` printed (root only, 0600):
+ *
+ *     datadir=<datadir>
+ *     stamp=<inode size mtime of grastate.dat when the recovery ran, or "absent">
+ *     exit=<exit code>
+ *     <the output's last lines>
+ *
+ * It holds while grastate.dat is the file it was recovered next to: any start of the server rewrites
+ * grastate.dat (a new mtime), so an old record is never taken for the current position.
+ */
+export const GALERA_RECOVERY_RECORD = '/var/lib/hakit/galera-recovery';
 
 export const galeraStateArgs = z
   .strictObject({
@@ -17,6 +29,8 @@ export const galeraStateArgs = z
     grastate: absPath.optional(),
     /** The systemd unit (default mariadb). */
     unit: unitName.optional(),
+    /** Where `galera_recover` records `--wsrep-recover`'s output (default GALERA_RECOVERY_RECORD). */
+    recovery_record: absPath.optional(),
   })
   .optional();
 export type GaleraStateArgs = z.infer<typeof galeraStateArgs>;
@@ -61,6 +75,14 @@ export const galeraStateSchema = z.object({
   grastate: z.string().nullable(),
   /** wsrep status of the running server (root through the unix socket); null when it does not run. */
   status: wsrepStatusSchema.nullable(),
+  /**
+   * What `mariadbd --wsrep-recover` printed (GALERA_RECOVERY_RECORD) when it ran next to the current
+   * grastate.dat of this datadir; absent when it never ran, or grastate.dat changed since (`recoveryStale`).
+   * Parse `output` with `parseWsrepRecover(output, exitCode)`.
+   */
+  recovery: z.object({ exitCode: z.number().int(), output: z.string() }).optional(),
+  /** A record exists but belongs to another datadir or to an older grastate.dat: ignored. */
+  recoveryStale: z.literal(true).optional(),
 });
 export type GaleraState = z.infer<typeof galeraStateSchema>;
 
@@ -70,6 +92,7 @@ function paths(args: GaleraStateArgs) {
     datadir,
     grastate: args?.grastate ?? `${datadir.replace(/\/+$/, '')}/grastate.dat`,
     unit: args?.unit ?? DEFAULT_MARIADB_UNIT,
+    record: args?.recovery_record ?? GALERA_RECOVERY_RECORD,
   };
 }
 
@@ -83,13 +106,15 @@ const QUERY = `SHOW GLOBAL STATUS WHERE Variable_name IN (${WSREP_STATUS_VARIABL
  *     D|1 or D|0                    <datadir>/mysql is a directory
  *     G|absent, G|notfile, or F|<base64 of grastate.dat>
  *     S|<exit code>|<base64 of the client's stdout+stderr>    only when the server runs
+ *     R|<exit code>|<base64 of the output>   a recovery record of this datadir and this grastate.dat
+ *     R|stale                                 a record of another datadir or an older grastate.dat
  *
  * The query runs as root (the fact becomes root) through the unix socket: unix_socket authentication, no
  * password anywhere; `timeout` and `--connect-timeout` bound a server that hangs.
- * Leaves `d`, `g`, `u`, `a`, `p`, `c`, `t`, `o` set.
+ * Leaves `d`, `g`, `u`, `a`, `p`, `c`, `t`, `o`, `r`, `s` set.
  */
 function command(args: GaleraStateArgs): string {
-  const { datadir, grastate, unit } = paths(args);
+  const { datadir, grastate, unit, record } = paths(args);
   return [
     `d=${shq(datadir)}; g=${shq(grastate)}; u=${shq(unit)}`,
     'if command -v systemctl >/dev/null 2>&1; then a=$(systemctl is-active "$u" 2>/dev/null | head -n 1); else a=; fi',
@@ -105,7 +130,22 @@ function command(args: GaleraStateArgs): string {
     `  o=$($t "$c" --connect-timeout=5 -N -B -e ${shq(QUERY)} 2>&1)`,
     `  printf 'S|%s|' "$?"; printf '%s' "$o" | base64 -w0; echo`,
     'fi',
+    `r=${shq(record)}`,
+    'if [ -f "$r" ]; then',
+    `  s=$(${grastateStampCommand('"$g"')})`,
+    `  if [ "$(sed -n '1p' "$r")" = "datadir=$d" ] && [ "$(sed -n '2p' "$r")" = "stamp=$s" ]; then`,
+    `    printf 'R|%s|' "$(sed -n '3s/^exit=//p' "$r")"; sed '1,3d' "$r" | base64 -w0; echo`,
+    `  else echo 'R|stale'; fi`,
+    'fi',
   ].join('\n');
+}
+
+/**
+ * Prints what identifies this grastate.dat now: inode, size and mtime (nanoseconds), or `absent`. The server
+ * rewrites the file whenever it starts or stops, so the stamp changes with it. `file` is a shell word.
+ */
+export function grastateStampCommand(file: string): string {
+  return `stat -c '%i %s %y' ${file} 2>/dev/null || echo absent`;
 }
 
 function parseStatus(code: string, text: string): WsrepStatus {
@@ -146,8 +186,8 @@ function parse(stdout: string): GaleraState {
   const byKey = new Map<string, string>();
   for (const l of lines(stdout)) {
     const [k, v] = splitOnce(l, '|');
-    if (!['U', 'P', 'D', 'G', 'F', 'S'].includes(k) || !l.includes('|'))
-      throw new ParseProblem('unexpected line (expected U|, P|, D|, G|, F| or S|)');
+    if (!['U', 'P', 'D', 'G', 'F', 'S', 'R'].includes(k) || !l.includes('|'))
+      throw new ParseProblem('unexpected line (expected U|, P|, D|, G|, F|, S| or R|)');
     if (byKey.has(k) || (k === 'F' && byKey.has('G')) || (k === 'G' && byKey.has('F')))
       throw new ParseProblem(`${k}| given twice`);
     byKey.set(k, v);
@@ -171,6 +211,14 @@ function parse(stdout: string): GaleraState {
     status = parseStatus(code, decodeBase64('galera_state', b64));
   }
   const f = byKey.get('F');
+  const r = byKey.get('R');
+  let recovery: Pick<GaleraState, 'recovery' | 'recoveryStale'> = {};
+  if (r === 'stale') recovery = { recoveryStale: true };
+  else if (r !== undefined) {
+    const [code, b64] = splitOnce(r, '|');
+    if (!/^\d+$/.test(code)) throw new ParseProblem('malformed recovery record line');
+    recovery = { recovery: { exitCode: Number(code), output: decodeBase64('galera_state', b64) } };
+  }
   return {
     unit: unit === '' ? null : unit,
     pids,
@@ -178,6 +226,7 @@ function parse(stdout: string): GaleraState {
     datadirInitialised: datadir === '1',
     grastate: f === undefined ? null : decodeBase64('galera_state', f),
     status,
+    ...recovery,
   };
 }
 

@@ -8,6 +8,7 @@ import { FactError } from './errors.js';
 import { type FileInfo, fileFact } from './file.js';
 import { type FileContent, fileContentFact } from './file-content.js';
 import { galeraStateFact } from './galera-state.js';
+import { haproxyStatFact } from './haproxy-stat.js';
 import { type InitInfo, initFact } from './init.js';
 import { type OsInfo, osFact } from './os.js';
 import { type PackageManager, packageManagerFact } from './package-manager.js';
@@ -41,6 +42,7 @@ export const facts: Record<string, AnyFact> = Object.fromEntries(
     cibFact,
     dnfReposFact,
     galeraStateFact,
+    haproxyStatFact,
   ].map((f) => [f.name, f]),
 );
 

@@ -117,6 +117,36 @@ pacemaker:
     expect(connections).toBe(0);
   }, 120_000);
 
+  it('bootstrap --galera-bootstrap-node naming no Galera member exits 2 before any connection', async () => {
+    const text = `${inventory()
+      .replace('    host: 127.0.0.1\n    port', '    port')
+      .replace('      - { resource: vip, with: haproxy-clone }\n', '')
+      .replace('  constraints:\n    colocation:\n', '')}galera:\n  cluster_name: t\n  members: [a, b, c]\n`;
+    const inv = join(tmp, 'galera.yaml');
+    writeFileSync(inv, text);
+    connections = 0;
+    const cases: Array<[string, string]> = [
+      [
+        'nope',
+        '--galera-bootstrap-node nope: no node nope in the inventory; name one of the Galera members: a, b, c',
+      ],
+    ];
+    for (const [node, message] of cases) {
+      const r = await hakit(['bootstrap', '-i', inv, '--galera-bootstrap-node', node], { cwd: ROOT });
+      expect(r.code, r.stderr).toBe(2);
+      expect(r.stderr).toContain(`hakit: ${message}`);
+    }
+    const noGalera = join(tmp, 'no-galera.yaml');
+    writeFileSync(noGalera, text.replace(/galera:\n[\s\S]*$/, ''));
+    const r = await hakit(['bootstrap', '-i', noGalera, '--galera-bootstrap-node', 'a'], { cwd: ROOT });
+    expect(r.code, r.stderr).toBe(2);
+    expect(r.stderr).toContain('--galera-bootstrap-node a: the inventory has no galera section');
+    const missing = await hakit(['bootstrap', '-i', inv, '--galera-bootstrap-node'], { cwd: ROOT });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("option '--galera-bootstrap-node <node>' argument missing");
+    expect(connections).toBe(0);
+  }, 120_000);
+
   it('the listener does see a connection when the inventory is valid (the probe works)', async () => {
     const text = inventory()
       .replace('    host: 127.0.0.1\n    port', '    port')

@@ -108,7 +108,7 @@ describe('galera_bootstrap / galera_join (planner, fixtures)', () => {
     expect(() => galeraBootstrapOp.plan(args('node1'), f)).toThrow(/cannot read node3/);
   });
 
-  it('a full outage with unknown positions fails with what to do (recovery is not automated yet)', () => {
+  it('a full outage with unknown positions, galera_recover not run before: fails with what to do', () => {
     const f = factsOf(['node1', 'node2', 'node3'].map((n) => down(n, grastate(UUID_A, -1, 0))));
     expect(() => galeraBootstrapOp.plan(args('node1'), f)).toThrow(
       /--wsrep-recover.*--galera-bootstrap-node/s,

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import type { Command } from 'commander';
+import { BOOTSTRAP_NODE_FLAG } from '../../components/galera/bootstrap-error.js';
 import { packageRoot } from '../../session/index.js';
 import { addRunOptions, cliToOptions, runPlaybookCommand } from './run.js';
 
@@ -13,12 +14,18 @@ export function registerBootstrap(program: Command): void {
     program
       .command('bootstrap')
       .description(
-        'Build the cluster of the inventory (playbooks/site.yaml: host preparation, packages, corosync, HAProxy, Pacemaker with fencing and the VIP)',
+        'Build the cluster of the inventory (playbooks/site.yaml: host preparation, packages, corosync, HAProxy, Pacemaker with fencing and the VIP, MariaDB Galera)',
       ),
-  ).action(async (c: Parameters<typeof cliToOptions>[1]) => {
-    process.exitCode = await runPlaybookCommand({
-      ...cliToOptions(sitePlaybookPath(), c),
-      lock: 'hakit bootstrap',
+  )
+    .option(
+      `${BOOTSTRAP_NODE_FLAG} <node>`,
+      'after a full Galera outage, bootstrap this member whatever hakit would choose (when hakit refuses to choose)',
+    )
+    .action(async (c: Parameters<typeof cliToOptions>[1] & { galeraBootstrapNode?: string }) => {
+      process.exitCode = await runPlaybookCommand({
+        ...cliToOptions(sitePlaybookPath(), c),
+        ...(c.galeraBootstrapNode !== undefined ? { galeraBootstrapNode: c.galeraBootstrapNode } : {}),
+        lock: 'hakit bootstrap',
+      });
     });
-  });
 }

@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { registerBootstrap } from './bootstrap.js';
 import { registerCheck } from './check.js';
+import { registerGalera } from './galera.js';
 import { registerRender } from './render.js';
 import { registerRun } from './run.js';
 import { registerSandbox } from './sandbox.js';
@@ -18,4 +19,5 @@ export function registerCommands(program: Command): void {
   registerRender(program);
   registerCheck(program);
   registerVerify(program);
+  registerGalera(program);
 }

@@ -1,6 +1,7 @@
 import { dirname, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { chronyView } from '../../components/chrony/view.js';
+import { checkBootstrapNode } from '../../components/galera/bootstrap-flag.js';
 import { hostsView } from '../../components/hosts/view.js';
 import { formatDiagnostic } from '../../errors/index.js';
 import { runPlaybook } from '../../executor/engine.js';
@@ -33,6 +34,12 @@ export interface PlaybookCommandOptions {
    * run is refused (exit 6). Not taken in check mode.
    */
   lock?: string;
+  /**
+   * `hakit bootstrap --galera-bootstrap-node NODE`: the Galera member to bootstrap after a full outage, whatever
+   * hakit would choose (checked against the inventory before any host is contacted). The playbook sees it as
+   * `galera_bootstrap_node` (null when not given).
+   */
+  galeraBootstrapNode?: string;
   /** Where output goes (default stdout). */
   out?: Writable;
   /** Extra abort signal (tests); Ctrl-C is always wired. */
@@ -56,6 +63,8 @@ export async function runPlaybookCommand(o: PlaybookCommandOptions): Promise<num
   const loaded = await loadInventory(o.inventory);
   const playbook = await loadPlaybook(o.playbook, registryOps);
   const inv = loaded.inventory;
+  const galeraBootstrapNode =
+    o.galeraBootstrapNode === undefined ? null : checkBootstrapNode(inv, o.galeraBootstrapNode);
   const session = openSession(loaded, {
     ...(o.output ? { output: o.output } : {}),
     ...(o.out ? { out: o.out } : {}),
@@ -89,6 +98,7 @@ export async function runPlaybookCommand(o: PlaybookCommandOptions): Promise<num
         nodes: universe.nodes,
         groups: universe.groups,
         cluster_members: clusterNodes(inv).map((n) => n.name),
+        galera_bootstrap_node: galeraBootstrapNode,
         host_prep_sysctl: Object.entries(inv.host_prep.sysctl).map(([name, value]) => ({
           name,
           value: String(value),

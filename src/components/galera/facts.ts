@@ -10,6 +10,7 @@ import type { FactRequest } from '../../facts/request.js';
 export {
   DEFAULT_DATADIR,
   DEFAULT_MARIADB_UNIT,
+  GALERA_RECOVERY_RECORD,
   type GaleraState,
   type GaleraStateArgs,
   galeraStateFact,

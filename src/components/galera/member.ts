@@ -5,6 +5,7 @@ import {
   type Grastate,
   hasClusterUuid,
   parseGrastate,
+  parseWsrepRecover,
   type WsrepRecovery,
   ZERO_UUID,
 } from './grastate.js';
@@ -17,6 +18,18 @@ import {
 export type MemberState =
   | { node: string; state: GaleraState; recovered?: WsrepRecovery }
   | { node: string; unreadable: string };
+
+/**
+ * One member as the run read it: its `galera_state` (undefined: not read, `unreadable` says why), with the
+ * recorded `--wsrep-recover` output parsed — it counts only while the server stays stopped (the fact drops it once
+ * grastate.dat changed, which any start does).
+ */
+export function memberOf(node: string, state: GaleraState | undefined, unreadable: string): MemberState {
+  if (state === undefined) return { node, unreadable };
+  return state.recovery && !state.running
+    ? { node, state, recovered: parseWsrepRecover(state.recovery.output, state.recovery.exitCode) }
+    : { node, state };
+}
 
 /** What the server on a member is doing. */
 export type Activity =

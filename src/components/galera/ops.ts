@@ -11,9 +11,10 @@ import {
   type Step,
 } from '../../ops/types.js';
 import { BOOTSTRAP_NODE_FLAG, chooseBootstrap, type Decision, type MemberState } from './bootstrap-choice.js';
-import { setSafeToBootstrapCommand } from './commands.js';
-import { DEFAULT_DATADIR } from './facts.js';
+import { recoverPositionCommand, setSafeToBootstrapCommand } from './commands.js';
+import { DEFAULT_DATADIR, GALERA_RECOVERY_RECORD } from './facts.js';
 import { describeStep, type JoinStep, joinPlan } from './join-plan.js';
+import { memberOf } from './member.js';
 import {
   type DbUser,
   ensureUsersCommand,
@@ -29,6 +30,10 @@ import {
  * `galera_state` (FactRequest.host: gathered on that member), so every member computes the SAME decision
  * (`chooseBootstrap`); the member the decision names acts, the others plan nothing:
  *
+ * - `galera_recover`: after a full outage, each member whose position is only in InnoDB (seqno -1) runs
+ *   `mariadbd --wsrep-recover` and records what it printed; the `galera_state` fact reads it back. Run it with
+ *   `serial: 1` (a recovery runs a mariadbd process, which a member reading the others must not take for a
+ *   server) before `galera_bootstrap`.
  * - `galera_bootstrap`: on a new cluster (or after a full outage) the chosen member runs galera_new_cluster and
  *   waits until it is Primary and Synced. Run it with `serial: 1`.
  * - `galera_join`: each member that is down (or runs without the cluster) starts and waits until it is Synced in
@@ -47,8 +52,11 @@ const membersArgs = {
   galera: z.looseObject({ members: z.array(z.string().regex(nodeNameRe)).optional() }),
   /** The inventory's nodes (`"{{ nodes }}"`): members default to the nodes with the galera role. */
   nodes: z.array(z.looseObject({ name: z.string().regex(nodeNameRe), roles: z.array(z.string()) })),
-  /** The member to bootstrap after a full outage, whatever hakit would choose (BOOTSTRAP_NODE_FLAG). */
-  force: z.string().regex(nodeNameRe).optional(),
+  /**
+   * The member to bootstrap after a full outage, whatever hakit would choose (BOOTSTRAP_NODE_FLAG; the playbook
+   * passes `"{{ galera_bootstrap_node }}"`, null when the flag is not given).
+   */
+  force: z.string().regex(nodeNameRe).nullish(),
   /** The MariaDB datadir (grastate.dat lives there). */
   datadir: z.string().startsWith('/').default(DEFAULT_DATADIR),
   /** Seconds to wait for Primary/Synced after a start (an SST of a large dataset takes long). */
@@ -89,10 +97,8 @@ function clusterFacts(a: ClusterArgs): FactRequest[] {
 export function memberStates(a: ClusterArgs, facts: FactValues): MemberState[] {
   const members = membersOf(a);
   const states: MemberState[] = members.map((node) => {
-    const key = factKey(stateRequest(a, node));
-    return facts.has(key) && facts.get(key) !== undefined
-      ? { node, state: facts.get(key) as GaleraState }
-      : { node, unreadable: 'not reachable in this run (or outside --limit)' };
+    const state = facts.get(factKey(stateRequest(a, node))) as GaleraState | undefined;
+    return memberOf(node, state, 'not reachable in this run (or outside --limit)');
   });
   const largest = new Map<string, number>();
   for (const m of states)
@@ -111,7 +117,7 @@ export function memberStates(a: ClusterArgs, facts: FactValues): MemberState[] {
 }
 
 function decide(a: ClusterArgs, facts: FactValues): Decision {
-  return chooseBootstrap(memberStates(a, facts), a.force === undefined ? {} : { force: a.force });
+  return chooseBootstrap(memberStates(a, facts), a.force == null ? {} : { force: a.force });
 }
 
 const waitStep = (s: Extract<JoinStep, { wait: unknown }>, timeout: number): Step => ({
@@ -129,6 +135,17 @@ function stepsFor(a: ClusterArgs, steps: readonly JoinStep[]): Step[] {
     if (s.node !== a.node) continue;
     switch (s.kind) {
       case 'wsrep-recover':
+        out.push({
+          kind: 'exec',
+          command: recoverPositionCommand({
+            datadir: a.datadir,
+            grastate: `${a.datadir.replace(/\/+$/, '')}/grastate.dat`,
+            timeoutS: a.timeout,
+          }),
+          display:
+            'mariadbd --wsrep-recover (the position in InnoDB; no server started), recorded for the decision',
+          ...start,
+        });
         break;
       case 'stop':
         out.push({ kind: 'exec', command: 'systemctl stop mariadb', ...start });
@@ -154,7 +171,10 @@ function stepsFor(a: ClusterArgs, steps: readonly JoinStep[]): Step[] {
   return out;
 }
 
-/** A full outage where some positions are only in InnoDB: not automated yet, the operator is told what to do. */
+/**
+ * A full outage where some positions are still only in InnoDB when the bootstrap is decided: the
+ * `galera_recover` task did not run before (a playbook without it, --limit, --tags). Nothing is started.
+ */
 function needsRecovery(d: Extract<Decision, { kind: 'needs-recovery' }>): never {
   throw new PlanError(
     'galera',
@@ -162,14 +182,40 @@ function needsRecovery(d: Extract<Decision, { kind: 'needs-recovery' }>): never 
       `Galera: ${d.reason}`,
       'Found:',
       ...d.findings.map((f) => `  ${f}`),
-      'Nothing was started. hakit does not run the recovery itself yet. What you can do:',
-      `  - on ${d.nodes.join(', ')}: mariadbd --user=mysql --wsrep-recover --disable-log-error 2>&1 | grep 'WSREP: Recovered position'`,
+      'Nothing was started: the galera_recover task (playbooks/galera.yaml, before the bootstrap) did not run ' +
+        'on them. What you can do:',
+      '  - rerun hakit bootstrap on every Galera member (without --limit or --tags that leave that task out)',
+      `  - or on ${d.nodes.join(', ')}: mariadbd --user=mysql --wsrep-recover --disable-log-error 2>&1 | grep 'WSREP: Recovered position'`,
       `    then rerun with ${BOOTSTRAP_NODE_FLAG} NODE naming the member with the highest seqno`,
     ].join('\n'),
   );
 }
 
 const touches = (a: ClusterArgs) => ({ tree: [a.datadir] });
+
+/**
+ * After a full outage, recovers this member's position from InnoDB when the decision needs it
+ * (`needs-recovery` naming this member): `mariadbd --wsrep-recover` with no server started, its output
+ * recorded (GALERA_RECOVERY_RECORD) for `galera_state`, so the bootstrap decision sees `recovered` positions.
+ * Plans nothing on a running cluster, on a first bootstrap, when every position is known, or when the operator
+ * named the bootstrap node. A refusal of the decision (uuids disagree, two claims, an unreadable member) is
+ * raised here already, before anything runs. Run with `serial: 1`.
+ */
+export const galeraRecoverOp: Operation<ClusterArgs> = {
+  name: 'galera_recover',
+  args: galeraClusterArgs,
+  facts: clusterFacts,
+  plan(a, facts): Plan {
+    const d = decide(a, facts);
+    if (d.kind !== 'needs-recovery' || !d.nodes.includes(a.node)) return { steps: [] };
+    const plan = joinPlan(d);
+    return {
+      summary: `position of ${a.node} recovered from InnoDB: ${d.reason}`,
+      steps: stepsFor(a, plan.steps),
+      touches: { tree: [a.datadir], exact: [GALERA_RECOVERY_RECORD] },
+    };
+  },
+};
 
 /**
  * Bootstraps a new cluster (or restarts one after a full outage) on the member the decision names: stop its
