@@ -27,7 +27,7 @@ svg text{font:12px system-ui,sans-serif}
 
 /** The cluster from the inventory: one box per node (roles, addresses), the VIPs over the nodes holding them. */
 export function topologySvg(t: Topology): string {
-  const w = 190;
+  const w = 215;
   const gap = 24;
   const width = Math.max(400, t.nodes.length * (w + gap) + gap);
   const height = 190;
