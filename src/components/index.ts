@@ -25,7 +25,9 @@ export const COMPONENTS: readonly Component[] = [
   hosts,
 ];
 
-export type { Component, ComponentContext, FileSpec } from './types.js';
+export { COMPONENT_CHECKS, type ComponentChecks, semanticChecks } from './inventory-checks.js';
+export { type Inventory, type InventoryInput, inventorySchema } from './inventory-schema.js';
+export type { Component, ComponentContext, FileSpec, InventorySecrets } from './types.js';
 
 /** The components' cluster operations (playbooks call them by name). */
 export const COMPONENT_OPS: readonly AnyOperation[] = [

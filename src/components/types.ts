@@ -1,11 +1,17 @@
-import type { LoadedInventory } from '../inventory/load.js';
-import type { Inventory, InventoryNode } from '../inventory/schema.js';
+import type { InventoryNode, SecretRef } from '../model/index.js';
 import type { Layout } from '../render/layout.js';
 import type { FileKind } from '../render/types.js';
+import type { Inventory } from './inventory-schema.js';
+
+/** What components read from the loaded inventory (src/inventory's LoadedInventory) besides the model. */
+export interface InventorySecrets {
+  /** Reads a binary secret (the corosync authkey) from its reference. */
+  secretBytes(ref: SecretRef): Buffer;
+}
 
 /** What a component decides for one node: which files it gets (with path, mode, owner, validator). */
 export interface ComponentContext {
-  loaded: LoadedInventory;
+  loaded: InventorySecrets;
   inv: Inventory;
   node: InventoryNode;
   layout: Layout;

@@ -1,4 +1,4 @@
-import type { SecretMasker } from '../inventory/secret.js';
+import type { SecretMasker } from '../model/index.js';
 
 /** Masks every string inside a JSON-like value (returns a copy; Buffers are left out). */
 export function maskDeep<T>(masker: SecretMasker, value: T): T {

@@ -1,8 +1,6 @@
 import type { SshTarget } from '../connect/target.js';
-import type { LoadedInventory } from '../inventory/load.js';
-import { primaryAddress } from '../inventory/model.js';
-import type { InventoryNode } from '../inventory/schema.js';
-import type { SecretMasker } from '../inventory/secret.js';
+import type { LoadedInventory } from '../inventory/index.js';
+import { type InventoryNode, primaryAddress, type SecretMasker } from '../model/index.js';
 import type { HostUniverse } from '../playbook/hosts.js';
 
 type SshSettings = NonNullable<InventoryNode['ssh']>;

@@ -1,6 +1,6 @@
 import type { Connector } from '../connect/types.js';
 import type { EventSink, HostRecap } from '../events/types.js';
-import type { SecretMasker } from '../inventory/secret.js';
+import type { SecretMasker } from '../model/index.js';
 import type { FactRequest, FileDiff } from '../ops/types.js';
 import type { HostUniverse } from '../playbook/hosts.js';
 import type { OpCatalog } from '../playbook/load.js';

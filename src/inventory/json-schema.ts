@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { inventorySchema } from './schema.js';
+import { inventorySchema } from '../components/inventory-schema.js';
 
 export const SCHEMA_ID = 'https://hakit.dev/schema/inventory.json';
 

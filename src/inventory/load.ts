@@ -1,10 +1,11 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { semanticChecks } from '../components/inventory-checks.js';
+import { type Inventory, inventorySchema } from '../components/inventory-schema.js';
 import { type Diagnostic, InputError } from '../errors/index.js';
-import { type Inventory, inventorySchema } from './schema.js';
+import type { SecretMasker, SecretRef } from '../model/index.js';
 import { allowedKeysAt } from './schema-walk.js';
-import { resolveSecret, resolveSecretBytes, type SecretMasker, type SecretRef } from './secret.js';
-import { semanticChecks } from './semantic.js';
+import { resolveSecret, resolveSecretBytes } from './secret.js';
 import { YamlSource, zodIssuesToDiagnostics } from './yaml-source.js';
 
 export interface LoadedInventory {

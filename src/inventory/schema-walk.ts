@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import type { PathKey } from './yaml-source.js';
+import type { PathKey } from '../model/index.js';
 
 type AnySchema = z.core.$ZodType;
 

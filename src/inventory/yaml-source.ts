@@ -10,9 +10,7 @@ import {
 } from 'yaml';
 import type { z } from 'zod';
 import type { Diagnostic } from '../errors/index.js';
-import { didYouMean } from './did-you-mean.js';
-
-export type PathKey = string | number;
+import { didYouMean, type PathKey } from '../model/index.js';
 
 /**
  * A YAML file parsed with source positions, so that any field path (from zod or a semantic check) can be

@@ -1,6 +1,5 @@
 import { InputError } from '../errors/index.js';
-import { didYouMean } from '../inventory/did-you-mean.js';
-import { ROLES } from '../inventory/schema.js';
+import { didYouMean, ROLES } from '../model/index.js';
 import type { SourceRef } from './types.js';
 
 /** What the engine needs to know about the inventory's hosts (the CLI adapts a LoadedInventory to this). */

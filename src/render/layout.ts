@@ -1,5 +1,3 @@
-import type { Inventory } from '../inventory/schema.js';
-
 /**
  * Where each file lives on the host. Debian layout unless `host_prep.package_family` is `dnf` (RHEL layout);
  * `auto` renders the Debian layout (the family is only known once a host is contacted).
@@ -59,6 +57,6 @@ export const RHEL_LAYOUT: Layout = {
   chronyDrift: '/var/lib/chrony/drift',
 };
 
-export function layoutFor(inv: Inventory): Layout {
+export function layoutFor(inv: { readonly host_prep: { readonly package_family: string } }): Layout {
   return inv.host_prep.package_family === 'dnf' ? RHEL_LAYOUT : DEBIAN_LAYOUT;
 }

@@ -1,4 +1,4 @@
-import type { SecretMasker } from '../inventory/secret.js';
+import type { SecretMasker } from '../model/index.js';
 
 export const FILE_KINDS = [
   'corosync',

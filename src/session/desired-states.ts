@@ -1,6 +1,6 @@
 import { InputError } from '../errors/index.js';
-import type { LoadedInventory } from '../inventory/load.js';
-import type { SecretMasker } from '../inventory/secret.js';
+import type { LoadedInventory } from '../inventory/index.js';
+import type { SecretMasker } from '../model/index.js';
 import { DEBIAN_LAYOUT, type Layout, RHEL_LAYOUT } from '../render/layout.js';
 import { type DesiredState, desiredState } from '../state/desired.js';
 

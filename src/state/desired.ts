@@ -1,7 +1,6 @@
 import { COMPONENTS, type ComponentContext } from '../components/index.js';
-import type { LoadedInventory } from '../inventory/load.js';
-import type { InventoryNode } from '../inventory/schema.js';
-import type { SecretMasker } from '../inventory/secret.js';
+import type { LoadedInventory } from '../inventory/index.js';
+import type { InventoryNode, SecretMasker } from '../model/index.js';
 import type { SecretProvider } from '../render/handlebars-env.js';
 import type { Layout } from '../render/layout.js';
 import { TemplateSet } from '../render/template-set.js';

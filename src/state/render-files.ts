@@ -1,4 +1,4 @@
-import type { LoadedInventory } from '../inventory/load.js';
+import type { LoadedInventory } from '../inventory/index.js';
 import { layoutFor } from '../render/layout.js';
 import type { TemplateSet } from '../render/template-set.js';
 import type { RenderedFile, RenderOptions } from '../render/types.js';

@@ -4,7 +4,7 @@ import type { Connector } from '../../src/connect/types.js';
 import type { HakitEvent } from '../../src/events/types.js';
 import { runPlaybook } from '../../src/executor/engine.js';
 import { runPreview } from '../../src/executor/preview.js';
-import { SecretMasker } from '../../src/inventory/secret.js';
+import { SecretMasker } from '../../src/model/index.js';
 import { factKey, type Operation } from '../../src/ops/types.js';
 import { parsePlaybook } from '../../src/playbook/load.js';
 import { catalog, cmdOp, kvOp, type MemoryConnector, memoryRun, World } from './support/memory.js';

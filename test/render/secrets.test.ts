@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseInventory } from '../../src/inventory/load.js';
-import { SecretMasker } from '../../src/inventory/secret.js';
+import { SecretMasker } from '../../src/model/index.js';
 import { MASK } from '../../src/render/types.js';
 import { renderNodeFiles } from '../../src/state/render-files.js';
 import { EXAMPLE_SECRETS, PRODUCTION_SECRETS, STAGING_SECRETS } from '../support/example-secrets.js';

@@ -1,6 +1,6 @@
 import { type Command, Option } from 'commander';
 import { formatDiagnostic, ValidationError } from '../../errors/index.js';
-import { loadInventory } from '../../inventory/load.js';
+import { loadInventory } from '../../inventory/index.js';
 import { colorWanted, makeStyle, type Style } from '../../output/format.js';
 import { renderNodeFiles } from '../../state/render-files.js';
 import { summarize, validateFiles } from '../../validate/run.js';

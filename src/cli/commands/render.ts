@@ -2,7 +2,7 @@ import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { formatDiagnostic } from '../../errors/index.js';
-import { loadInventory } from '../../inventory/load.js';
+import { loadInventory } from '../../inventory/index.js';
 import type { RenderedFile } from '../../render/types.js';
 import { renderNodeFiles } from '../../state/render-files.js';
 

@@ -1,5 +1,5 @@
-import type { Inventory } from '../../inventory/schema.js';
 import type { Layout } from '../../render/layout.js';
+import type { Inventory } from '../inventory-schema.js';
 
 /**
  * The chrony view model: the inventory turned into exactly what its template prints. Decisions (defaults, derived

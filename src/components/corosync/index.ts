@@ -1,4 +1,4 @@
-import { clusterNodes } from '../../inventory/model.js';
+import { clusterNodes } from '../../model/index.js';
 import type { Component, ComponentContext, FileSpec } from '../types.js';
 import { corosyncView } from './view.js';
 

@@ -1,5 +1,6 @@
-import { clusterNodes, effectiveTwoNode, linkAddresses, nodeId } from '../../inventory/model.js';
-import type { Inventory } from '../../inventory/schema.js';
+import { clusterNodes, linkAddresses, nodeId } from '../../model/index.js';
+import type { Inventory } from '../inventory-schema.js';
+import { effectiveTwoNode } from './quorum.js';
 
 /**
  * The corosync view model: the inventory turned into exactly what its template prints. Decisions (defaults, derived

@@ -1,5 +1,5 @@
-import { primaryAddress, requireNode } from '../../inventory/model.js';
-import type { Inventory } from '../../inventory/schema.js';
+import { primaryAddress, requireNode } from '../../model/index.js';
+import type { Inventory } from '../inventory-schema.js';
 
 /**
  * The drbd view model: the inventory turned into exactly what its template prints. Decisions (defaults, derived

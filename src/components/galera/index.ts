@@ -1,5 +1,5 @@
-import { galeraMembers } from '../../inventory/model.js';
 import type { Component, FileSpec } from '../types.js';
+import { galeraMembers } from './members.js';
 import { galeraView, garbdView } from './view.js';
 
 /** galera.cnf, the clustercheck health service (script, credentials, socket unit), garbd's settings. */

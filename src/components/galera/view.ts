@@ -1,6 +1,7 @@
-import { galeraMembers, primaryAddress, requireNode } from '../../inventory/model.js';
-import type { Inventory, InventoryNode } from '../../inventory/schema.js';
+import { type InventoryNode, primaryAddress, requireNode } from '../../model/index.js';
 import type { Layout } from '../../render/layout.js';
+import type { Inventory } from '../inventory-schema.js';
+import { galeraMembers } from './members.js';
 
 /**
  * The galera view model: the inventory turned into exactly what its template prints. Decisions (defaults, derived

@@ -1,6 +1,6 @@
-import { primaryAddress, requireNode } from '../../inventory/model.js';
-import type { Inventory } from '../../inventory/schema.js';
+import { primaryAddress, requireNode } from '../../model/index.js';
 import { GALERA_CHECK_PORT } from '../galera/view.js';
+import type { Inventory } from '../inventory-schema.js';
 
 /**
  * The haproxy view model: the inventory turned into exactly what its template prints. Decisions (defaults, derived

@@ -1,5 +1,5 @@
-import { primaryAddress } from '../../inventory/model.js';
-import type { Inventory } from '../../inventory/schema.js';
+import { primaryAddress } from '../../model/index.js';
+import type { Inventory } from '../inventory-schema.js';
 
 /**
  * The hosts view model: the inventory turned into exactly what its template prints. Decisions (defaults, derived

@@ -1,6 +1,6 @@
-import { clusterNodes, nodeId } from '../../inventory/model.js';
-import type { Inventory, Resource } from '../../inventory/schema.js';
-import { isSecretRef } from '../../inventory/secret.js';
+import { clusterNodes, isSecretRef, nodeId } from '../../model/index.js';
+import type { Inventory } from '../inventory-schema.js';
+import type { Resource } from './schema.js';
 
 /**
  * The Pacemaker CIB `<configuration>` as a view model. Every id is derived from inventory names only

@@ -5,7 +5,7 @@ import { UnreachableError } from '../../../src/errors/index.js';
 import { EventBus, type HakitEvent } from '../../../src/events/types.js';
 import type { FactSource } from '../../../src/executor/fact-cache.js';
 import type { RunOptions } from '../../../src/executor/types.js';
-import { SecretMasker } from '../../../src/inventory/secret.js';
+import { SecretMasker } from '../../../src/model/index.js';
 import { type FactRequest, factKey, type Operation } from '../../../src/ops/types.js';
 import type { HostUniverse } from '../../../src/playbook/hosts.js';
 import type { OpCatalog } from '../../../src/playbook/load.js';

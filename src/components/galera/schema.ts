@@ -1,0 +1,32 @@
+import { z } from 'zod';
+import { nodeName, port, strict as s, scalar, secretRef } from '../../model/index.js';
+
+/** The Galera slice of the inventory (`galera`). */
+
+export const galeraSchema = s({
+  cluster_name: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]+$/)
+    .describe('wsrep_cluster_name.'),
+  members: z.array(nodeName).optional().describe('Galera nodes (default: nodes with the galera role).'),
+  port: port.default(3306).describe('MariaDB client port.'),
+  sst: s({
+    method: z.enum(['rsync', 'mariabackup']).default('rsync').describe('State snapshot transfer method.'),
+    user: z.string().default('sst').describe('SST user (mariabackup).'),
+    password: secretRef.optional().describe('SST password (secret reference); required for mariabackup.'),
+  })
+    .prefault({})
+    .describe('State snapshot transfer.'),
+  innodb_flush_log_at_trx_commit: z.union([z.literal(0), z.literal(1), z.literal(2)]).default(1),
+  provider_options: z
+    .record(z.string().regex(/^[a-z0-9_.]+$/), scalar)
+    .default({})
+    .describe('Extra wsrep_provider_options.'),
+  check_user: z.string().default('clustercheck').describe('User of the Galera health check (port 9200).'),
+  check_password: secretRef.optional().describe('Password of the health check user (secret reference).'),
+  garbd: s({
+    node: nodeName.describe('Inventory node that runs garbd (role garbd).'),
+  })
+    .optional()
+    .describe('Galera arbitrator, for 2-node setups.'),
+}).describe('MariaDB Galera cluster.');
