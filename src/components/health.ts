@@ -1,4 +1,4 @@
-import type { Inventory } from '../inventory/schema.js';
+import type { Inventory } from './inventory-schema.js';
 
 /**
  * Health checks of a deployed cluster (`hakit verify`). Each component declares its checks next to its files and

@@ -1,6 +1,5 @@
 import type { VerifyCheckResult, VerifyMeasurement } from '../events/types.js';
-import { clusterNodes, galeraMembers, linkAddresses } from '../inventory/model.js';
-import type { Inventory } from '../inventory/schema.js';
+import { clusterNodes, galeraMembers, type Inventory, linkAddresses } from '../inventory/index.js';
 
 /** Exit code of `hakit verify` when a check failed (0: every check passed, warnings allowed). */
 export const VERIFY_FAILED_EXIT = 7;

@@ -7,7 +7,7 @@ import type {
   Reading,
 } from '../components/health.js';
 import type { VerifyCheckResult } from '../events/types.js';
-import type { Inventory } from '../inventory/schema.js';
+import type { Inventory } from '../inventory/index.js';
 
 /** Runs one command on one host; throws when the host cannot be reached (the message says why). */
 export type ProbeExec = (

@@ -13,8 +13,8 @@ import type { GaleraState } from '../../facts/galera-state.js';
 import type { HaproxyStat } from '../../facts/haproxy-stat.js';
 import { batchFactCommand, parseFactBatch } from '../../facts/index.js';
 import { type FactRequest, factKey } from '../../facts/request.js';
+import { galeraMembers } from '../../inventory/index.js';
 import { loadInventory } from '../../inventory/load.js';
-import { galeraMembers } from '../../inventory/model.js';
 import type { OutputMode, Writable } from '../../output/index.js';
 import { openSession, type Session } from '../../session/index.js';
 

@@ -4,8 +4,8 @@ import { type Command, Option } from 'commander';
 import { HEALTH_CHECKS } from '../../components/health-checks.js';
 import { formatDiagnostic, InputError } from '../../errors/index.js';
 import { packageManagerFact } from '../../facts/package-manager.js';
+import { clusterNodes } from '../../inventory/index.js';
 import { loadInventory } from '../../inventory/load.js';
-import { clusterNodes } from '../../inventory/model.js';
 import type { OutputMode, Writable } from '../../output/index.js';
 import { openSession, packageRoot } from '../../session/index.js';
 import {

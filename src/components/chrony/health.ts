@@ -1,5 +1,5 @@
-import type { Inventory } from '../../inventory/schema.js';
 import type { HealthCheck, Measurement, Probe } from '../health.js';
+import type { Inventory } from '../inventory-schema.js';
 import { parseTimeReadout, type TimeReadout } from './tracking.js';
 
 /** |chrony system offset| above this fails (Galera, logs and certificates notice well before a second). */

@@ -1,5 +1,4 @@
-import { clusterNodes, nodeId } from '../../inventory/model.js';
-import type { Inventory } from '../../inventory/schema.js';
+import { clusterNodes, nodeId } from '../../model/index.js';
 import {
   type CheckOutcome,
   type HealthCheck,
@@ -8,6 +7,7 @@ import {
   plural,
   readingErrors,
 } from '../health.js';
+import type { Inventory } from '../inventory-schema.js';
 import {
   type KnetLatency,
   knetLatencies,

@@ -1,7 +1,8 @@
 import { InputError } from '../../errors/index.js';
-import { galeraMembers, nodeByName } from '../../inventory/model.js';
-import type { Inventory } from '../../inventory/schema.js';
+import { nodeByName } from '../../model/index.js';
+import type { Inventory } from '../inventory-schema.js';
 import { BOOTSTRAP_NODE_FLAG } from './bootstrap-error.js';
+import { galeraMembers } from './members.js';
 
 /**
  * Checks the node named with `hakit bootstrap --galera-bootstrap-node NODE` before any host is contacted: it must

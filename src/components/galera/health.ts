@@ -1,6 +1,6 @@
 import { type GaleraState, galeraStateFact } from '../../facts/galera-state.js';
-import { galeraMembers } from '../../inventory/model.js';
 import type { HealthCheck, Measurement, Probe } from '../health.js';
+import { galeraMembers } from './members.js';
 
 /** The galera_state fact's readout (unit, pids, wsrep status through the unix socket) on every member. */
 export const galeraProbe: Probe<GaleraState> = {

@@ -1,9 +1,10 @@
 import type { HaproxyStat } from '../../facts/haproxy-stat.js';
-import { galeraMembers, nodesWithRole, primaryAddress } from '../../inventory/model.js';
-import type { Inventory } from '../../inventory/schema.js';
+import { nodesWithRole, primaryAddress } from '../../model/index.js';
 import { parseShowStat, routedServers, type StatServer } from '../haproxy/routing.js';
+import type { Inventory } from '../inventory-schema.js';
 import { chooseBootstrap, GaleraBootstrapError, type MemberState } from './bootstrap-choice.js';
 import { parseGrastate } from './grastate.js';
+import { galeraMembers } from './members.js';
 
 /**
  * `hakit galera status`: what every Galera member says of itself (the `galera_state` fact) and what HAProxy's

@@ -1,4 +1,4 @@
-import { nodesWithRole } from '../../inventory/model.js';
+import { nodesWithRole } from '../../model/index.js';
 import { shq } from '../../shell/posix.js';
 import { commandFailure, type HealthCheck, type Measurement, type Probe } from '../health.js';
 import { parseStatCsv, type StatRow, serverUp } from './stats.js';

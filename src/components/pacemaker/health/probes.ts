@@ -1,8 +1,8 @@
-import { clusterNodes } from '../../../inventory/model.js';
-import type { Inventory } from '../../../inventory/schema.js';
+import { clusterNodes } from '../../../model/index.js';
 import { parseXml, type XmlElement } from '../../../pacemaker/xml.js';
 import { shq } from '../../../shell/posix.js';
 import { commandFailure, type Probe } from '../../health.js';
+import type { Inventory } from '../../inventory-schema.js';
 import { type CrmMon, parseCrmMon } from '../crm-mon.js';
 import {
   type FenceList,
