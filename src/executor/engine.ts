@@ -1,13 +1,15 @@
 import { HakitError, HostKeyError, InputError, UnreachableError } from '../errors/index.js';
 import type { HakitEvent, HostRecap } from '../events/types.js';
-import { getFact } from '../facts/index.js';
+import { getFact, NOTIFY_MARKER_DIR } from '../facts/index.js';
 import type { FactRequest } from '../facts/request.js';
+import { factKey } from '../ops/types.js';
 import { resolveHosts, serialBatches, tagsSelected } from '../playbook/hosts.js';
 import { ArgRenderer } from '../playbook/template.js';
 import type { Play, Task } from '../playbook/types.js';
 import { type FactHint, HostFactCache } from './fact-cache.js';
 import { mapLimit } from './limit.js';
 import { maskDeep } from './mask.js';
+import { markCommand, markStep, notifyMarkerKey, unmarkCommand } from './notify-markers.js';
 import { type HostState, predictFactRequests, runTaskOnHost, type TaskHostOutcome } from './task.js';
 import type { RunOptions, RunResult } from './types.js';
 
@@ -209,6 +211,32 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
     }));
   };
 
+  // ── Durable notifications (executor/notify-markers.ts): markers of earlier runs are read with the prefetch;
+  // `pending` holds, per host, the markers present there (read or written by this run) until their handler ran.
+  const markerDir = opts.notifyMarkerDir === false ? undefined : (opts.notifyMarkerDir ?? NOTIFY_MARKER_DIR);
+  const anyHandlers = playbook.plays.some((p) => p.handlers.length > 0);
+  const durable = (st: HostState): boolean =>
+    anyHandlers && markerDir !== undefined && st.connector.posixShell === true;
+  const markersRequest = (): FactRequest => ({ fact: 'notify_markers', args: { dir: markerDir } });
+  const pending = new Map<string, Set<string>>();
+  const execMarkers = async (st: HostState, command: string, what: string): Promise<void> => {
+    try {
+      const r = await st.connector.exec(command, {
+        become: true,
+        ...(opts.commandTimeoutMs ? { timeoutMs: opts.commandTimeoutMs } : {}),
+      });
+      if (r.exitCode !== 0) throw new Error(`exit ${r.exitCode}: ${r.stderr.trim().slice(0, 300)}`);
+    } catch (err) {
+      emit({
+        type: 'log',
+        at: Date.now(),
+        level: 'warn',
+        host: st.name,
+        message: `could not ${what} in ${markerDir}: ${err instanceof Error ? err.message : String(err)}`,
+      });
+    }
+  };
+
   // ── One round trip per host for the facts of every play (each play then gathers only what is missing, e.g.
   // what an earlier change made stale, and a no-op rerun asks nothing more). Read-only, and only once the hosts
   // are held (beforeTasks): facts read before the lock could come from another run's half-done changes.
@@ -217,7 +245,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
       const st = states.get(h) as HostState;
       if (st.failed || st.unreachable) return;
       try {
-        const reqs: FactRequest[] = [];
+        const reqs: FactRequest[] = durable(st) ? [markersRequest()] : [];
         for (const [pi, play] of playbook.plays.entries()) {
           const hostsOfPlay = (playHosts[pi] ?? []).filter((x) => {
             const o = states.get(x);
@@ -239,6 +267,30 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
     });
   }
 
+  if (!aborted()) {
+    await mapLimit(targeted, forks, async (h) => {
+      const st = states.get(h) as HostState;
+      if (st.failed || st.unreachable || !durable(st)) return;
+      try {
+        const req = markersRequest();
+        const got = await st.facts.get(
+          [req],
+          opts.commandTimeoutMs ? { timeoutMs: opts.commandTimeoutMs } : {},
+        );
+        const keys = got.get(factKey(req));
+        if (Array.isArray(keys) && keys.length) pending.set(h, new Set(keys as string[]));
+      } catch (err) {
+        emit({
+          type: 'log',
+          at: Date.now(),
+          level: 'warn',
+          host: h,
+          message: `could not read the notifications an earlier run left pending: ${err instanceof Error ? err.message : String(err)}`,
+        });
+      }
+    });
+  }
+
   for (const [pi, play] of playbook.plays.entries()) {
     if (stopRun || aborted()) break;
     const hosts = (playHosts[pi] ?? []).filter((h) => {
@@ -249,12 +301,18 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
     const notified = new Map<string, Set<string>>();
     const scopeOf = playScope(play);
 
-    const runTask = async (task: Task, hostsOfTask: string[], handler: boolean): Promise<void> => {
+    /** Runs a task on the batch's live hosts; returns each host's status (run_once: the same for all). */
+    const runTask = async (
+      task: Task,
+      hostsOfTask: string[],
+      handler: boolean,
+    ): Promise<Map<string, TaskHostOutcome['status']>> => {
+      const done = new Map<string, TaskHostOutcome['status']>();
       const live = hostsOfTask.filter((h) => {
         const st = states.get(h) as HostState;
         return !st.failed && !st.unreachable;
       });
-      if (live.length === 0) return;
+      if (live.length === 0) return done;
       const runOn = task.runOnce ? live.slice(0, 1) : live;
       emit({
         type: 'task.start',
@@ -273,7 +331,15 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
         let o: TaskHostOutcome;
         try {
           st.facts.reached(task);
-          o = await runTaskOnHost(task, st, { opts, renderer, play, scope: scopeOf(st) });
+          const keys = task.notify.map((n) => notifyMarkerKey(play.name, n));
+          const mark = keys.length && !task.runOnce && !opts.check && durable(st) && markerDir;
+          o = await runTaskOnHost(task, st, {
+            opts,
+            renderer,
+            play,
+            scope: scopeOf(st),
+            ...(mark ? { markChange: markStep(mark, keys) } : {}),
+          });
         } catch (err) {
           const message = err instanceof Error ? err.message : String(err);
           o = { status: 'failed', message, error: { message }, result: { failed: true } };
@@ -282,6 +348,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
         return { host: h, o };
       });
       let anyFailed = false;
+      const marks: Array<{ st: HostState; keys: string[] }> = [];
       for (const { o } of outcomes) if (o?.validation && !o.ignored) validationFailed = true;
       for (const { host, o } of outcomes) {
         if (!o) continue;
@@ -301,10 +368,25 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
               set.add(t);
               notified.set(n, set);
             }
+            if (!opts.check && markerDir && durable(st)) {
+              const keys = task.notify.map((n) => notifyMarkerKey(play.name, n));
+              // Not recorded before the change (changed_when decided it, or run_once): recorded now.
+              if (!(o.marked && t === host)) marks.push({ st, keys });
+              const set = pending.get(t) ?? new Set<string>();
+              for (const k of keys) set.add(k);
+              pending.set(t, set);
+            }
           }
         }
       }
+      await Promise.all(
+        marks.map(({ st, keys }) =>
+          execMarkers(st, markCommand(markerDir as string, keys), 'record a pending notification'),
+        ),
+      );
       emit({ type: 'task.end', at: Date.now(), task: task.name });
+      for (const { host, o } of outcomes)
+        if (o) for (const t of task.runOnce ? live : [host]) done.set(t, o.status);
       if (anyFailed && play.anyErrorsFatal) {
         stopRun = true;
         emit({
@@ -314,6 +396,7 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
           message: `any_errors_fatal: stopping after "${task.name}"`,
         });
       }
+      return done;
     };
 
     const flushHandlers = async (batch: string[]): Promise<void> => {
@@ -322,12 +405,50 @@ export async function runPlaybook(opts: RunOptions): Promise<RunResult> {
         const names = [h.name, ...h.listen];
         const hs = batch.filter((host) => names.some((n) => notified.get(n)?.has(host)));
         for (const n of names) for (const host of hs) notified.get(n)?.delete(host);
-        if (hs.length > 0) await runTask(h, hs, true);
+        if (hs.length === 0) continue;
+        const done = await runTask(h, hs, true);
+        if (opts.check || !markerDir) continue;
+        const keys = names.map((n) => notifyMarkerKey(play.name, n));
+        await Promise.all(
+          hs.map(async (host) => {
+            const status = done.get(host);
+            const mine = pending.get(host);
+            if (!mine || (status !== 'ok' && status !== 'changed' && status !== 'skipped')) return;
+            const ran = keys.filter((k) => mine.has(k));
+            if (ran.length === 0) return;
+            for (const k of ran) mine.delete(k);
+            await execMarkers(
+              states.get(host) as HostState,
+              unmarkCommand(markerDir, ran),
+              'forget a notification',
+            );
+          }),
+        );
       }
     };
 
     const selected = selectedTasks(play);
     for (const batch of serialBatches(hosts, play.serial)) {
+      // Notifications an earlier run recorded and never delivered (it stopped between a change and its handler).
+      for (const host of batch) {
+        const mine = pending.get(host);
+        if (!mine?.size) continue;
+        for (const h of play.handlers) {
+          for (const n of [h.name, ...h.listen]) {
+            if (!mine.has(notifyMarkerKey(play.name, n))) continue;
+            const set = notified.get(n) ?? new Set<string>();
+            set.add(host);
+            notified.set(n, set);
+            emit({
+              type: 'log',
+              at: Date.now(),
+              level: 'info',
+              host,
+              message: `handler "${h.name}" is pending from an earlier run that stopped before it ran`,
+            });
+          }
+        }
+      }
       // One round trip per host for the facts the play's tasks will ask for (instead of one per task).
       if (!aborted()) {
         await mapLimit(batch, forks, async (h) => {

@@ -20,6 +20,8 @@ export interface OpOutcome {
   conditions?: { changedWhen?: string | boolean; failedWhen?: string | boolean };
   /** A `purpose: 'validate'` step failed: the rendered file was rejected (exit 5). */
   validation?: boolean;
+  /** `OpContext.markChange` ran before the steps (the task's notifications are recorded on the host). */
+  marked?: boolean;
   /** Last exec step's result (for `register`), or the failing one. */
   rc?: number | null;
   stdout?: string;
@@ -42,6 +44,11 @@ export interface OpContext {
    * from and every other cached fact stay valid after it runs.
    */
   readOnly?: boolean;
+  /**
+   * A step run before the plan's own steps when the plan changes something (fused into their first command):
+   * the engine's record of the notifications this change makes (see executor/notify-markers.ts).
+   */
+  markChange?: Step;
 }
 
 /** Separates a command's own stdout from the write-through fact gather appended to it. */
@@ -122,7 +129,10 @@ export async function runOperation(
   if (ctx.check) return base;
 
   const changes = !plan.noChange && !ctx.readOnly;
-  const commands = planCommands(plan.steps, ctx.connector.posixShell === true);
+  const steps = changes && ctx.markChange ? [ctx.markChange, ...plan.steps] : plan.steps;
+  const stepDisplays = steps === plan.steps ? displays : steps.map(stepDisplay);
+  if (steps !== plan.steps) base.marked = true;
+  const commands = planCommands(steps, ctx.connector.posixShell === true);
   const refresh = changes ? writeThrough(ctx, plan, reqs, commands) : undefined;
   let refreshed = false;
   let last: { rc: number | null; stdout: string; stderr: string } | undefined;
@@ -134,12 +144,12 @@ export async function runOperation(
       } catch (err) {
         if (!ctx.readOnly) invalidate(ctx, plan, reqs);
         if (err instanceof UnreachableError) throw err;
-        return { ...base, failed: true, error: { command: displays[first], message: errMessage(err) } };
+        return { ...base, failed: true, error: { command: stepDisplays[first], message: errMessage(err) } };
       }
       continue;
     }
     const timeoutMs = cmd.timeoutMs ?? ctx.commandTimeoutMs;
-    const lone = cmd.indices.length === 1 ? plan.steps[first] : undefined;
+    const lone = cmd.indices.length === 1 ? steps[first] : undefined;
     const okCodes = lone?.kind === 'exec' && lone.okCodes ? lone.okCodes : [0];
     const withRefresh = refresh && ci === commands.length - 1 ? refresh : undefined;
     const res = await ctx.connector.exec(
@@ -172,7 +182,7 @@ export async function runOperation(
     // A fused command names its failing step in a marker line; otherwise the command is one step.
     const marked = fusedFailure(res.stderr);
     const index = marked?.index ?? first;
-    const step = plan.steps[index];
+    const step = steps[index];
     const stderr = marked?.stderr ?? res.stderr;
     const rc = marked ? marked.rc : res.exitCode;
     const validation = step?.kind === 'exec' && step.purpose === 'validate';
@@ -184,7 +194,7 @@ export async function runOperation(
       stdout: res.stdout,
       stderr,
       error: {
-        command: displays[index] as string,
+        command: stepDisplays[index] as string,
         exitCode: rc,
         stdout: res.stdout,
         stderr,

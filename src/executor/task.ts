@@ -3,7 +3,7 @@ import { isAbsolute, join } from 'node:path';
 import type { Connector } from '../connect/types.js';
 import { HakitError, HostKeyError, UnreachableError } from '../errors/index.js';
 import type { HostStatus } from '../events/types.js';
-import type { FactRequest, Operation } from '../ops/types.js';
+import type { FactRequest, Operation, Step } from '../ops/types.js';
 import { ExprError, evalCondition } from '../playbook/expr.js';
 import type { TargetNode } from '../playbook/hosts.js';
 import type { ArgRenderer } from '../playbook/template.js';
@@ -42,6 +42,8 @@ export interface TaskHostOutcome {
   error?: OpOutcome['error'];
   /** The value `register` stores. */
   result: Record<string, unknown>;
+  /** The task's notifications were recorded on the host before its change ran (TaskContext.markChange). */
+  marked?: boolean;
 }
 
 export interface TaskContext {
@@ -50,6 +52,12 @@ export interface TaskContext {
   play: Play;
   /** The host's variables for this play (inventory vars, play vars, registered results, facts). */
   scope: Record<string, unknown>;
+  /**
+   * Run before the task's change, when its plan changes something: records the notifications the change makes.
+   * Only used when "changed" is the plan's own verdict (no changed_when), so a marker never outlives a change that
+   * did not happen.
+   */
+  markChange?: Step;
 }
 
 const NO_ITEM = Symbol('no-item');
@@ -123,6 +131,7 @@ export async function runTaskOnHost(task: Task, host: HostState, ctx: TaskContex
     };
     if (failed && task.ignoreErrors) out.ignored = true;
     if (failed && outcomes.some((o) => o.validation)) out.validation = true;
+    if (outcomes.some((o) => o.marked)) out.marked = true;
     return out;
   } catch (err) {
     if (err instanceof UnreachableError || err instanceof HostKeyError) {
@@ -230,6 +239,7 @@ async function invoke(
     ...(become !== undefined ? { become } : {}),
     ...(ctx.opts.commandTimeoutMs ? { commandTimeoutMs: ctx.opts.commandTimeoutMs } : {}),
     ...(declaresNoChange(changedWhen) ? { readOnly: true } : {}),
+    ...(ctx.markChange && changedWhen === undefined ? { markChange: ctx.markChange } : {}),
   });
   return conditions ? { ...outcome, conditions } : outcome;
 }
@@ -391,9 +401,9 @@ function resolveConfigFile(
 function describeError(err: unknown, where: SourceRef): string {
   const at = `${where.file}:${where.line}:${where.column}`;
   if (err instanceof ExprError) return `${at}: expression error: ${err.message}`;
+  if (err instanceof Error && err.name === 'TemplateError') return `${at}: template error: ${err.message}`;
   if (err instanceof HakitError && ['E_ARGS', 'E_LOOP', 'E_OP', 'E_TEMPLATE'].includes(err.code))
     return `${at}: ${err.message}`;
-  if (err instanceof Error && err.name === 'TemplateError') return `${at}: template error: ${err.message}`;
   if (err instanceof Error) return err.message;
   return String(err);
 }

@@ -49,6 +49,11 @@ export interface RunOptions {
    * lock them). A HakitError it throws ends the run with the error's exit code and nothing changed.
    */
   beforeTasks?: (hosts: string[]) => Promise<void>;
+  /**
+   * Where notifications that did not reach their handler yet are recorded on each host (default
+   * NOTIFY_MARKER_DIR; `false`: not recorded, as in Ansible). See executor/notify-markers.ts.
+   */
+  notifyMarkerDir?: string | false;
 }
 
 export interface RunResult {

@@ -13,4 +13,8 @@ export class FactError extends HakitError {
 }
 
 /** Thrown by parsers; `parseFactBatch` rewraps it as a FactError naming the fact. */
-export class ParseProblem extends Error {}
+export class ParseProblem extends HakitError {
+  constructor(message: string) {
+    super(message, { code: 'E_FACT_PARSE', exitCode: 4 });
+  }
+}

@@ -10,6 +10,7 @@ import { type FileContent, fileContentFact } from './file-content.js';
 import { galeraStateFact } from './galera-state.js';
 import { haproxyStatFact } from './haproxy-stat.js';
 import { type InitInfo, initFact } from './init.js';
+import { notifyMarkersFact } from './notify-markers.js';
 import { type OsInfo, osFact } from './os.js';
 import { type PackageManager, packageManagerFact } from './package-manager.js';
 import { type PackageUpdates, packageUpdatesFact } from './package-updates.js';
@@ -43,6 +44,7 @@ export const facts: Record<string, AnyFact> = Object.fromEntries(
     dnfReposFact,
     galeraStateFact,
     haproxyStatFact,
+    notifyMarkersFact,
   ].map((f) => [f.name, f]),
 );
 
@@ -74,6 +76,7 @@ export function parseFactBatch(reqs: FactRequest[], stdout: string): Map<string,
 export type { GroupInfo, UserInfo } from './accounts.js';
 export { FactError } from './errors.js';
 export { STAT_FORMAT } from './file.js';
+export { NOTIFY_MARKER_DIR } from './notify-markers.js';
 export { normalizeSysctlValue } from './sysctl.js';
 export type { AnyFact, Fact } from './types.js';
 export type { UnitState } from './units.js';

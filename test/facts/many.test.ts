@@ -129,6 +129,7 @@ describe('batch sections', () => {
       file: { path: '/x' },
       file_content: { path: '/x' },
       path_exists: { path: '/x' },
+      notify_markers: { dir: '/var/lib/hakit/notify' },
     };
     for (const f of Object.values(facts)) {
       if (f.name.startsWith('test_')) continue;
