@@ -46,8 +46,16 @@ export interface SshConnectorStats {
 }
 
 /** A connection failure worth retrying (network), as opposed to auth / host key failures. */
-class TransientConnectError extends Error {}
-class AuthFailure extends Error {}
+class TransientConnectError extends HakitError {
+  constructor(message: string) {
+    super(message, { code: 'E_CONNECT_RETRY', exitCode: 3 });
+  }
+}
+class AuthFailure extends HakitError {
+  constructor(message: string) {
+    super(message, { code: 'E_AUTH', exitCode: 3 });
+  }
+}
 
 const NET_CODES = new Set([
   'ECONNREFUSED',

@@ -1,3 +1,4 @@
+import { HakitError } from '../errors/index.js';
 /**
  * A minimal XML parser and serializer, enough for Pacemaker CIB documents (`cibadmin -Q` output and the CIB
  * configuration hakit renders): elements, attributes, the five predefined entities and numeric character
@@ -24,14 +25,13 @@ export interface SerializeOptions {
 }
 
 /** Malformed XML: `line` and `column` are 1-based and point at the offending character. */
-export class XmlParseError extends Error {
+export class XmlParseError extends HakitError {
   constructor(
     readonly reason: string,
     readonly line: number,
     readonly column: number,
   ) {
-    super(`malformed XML at line ${line}, column ${column}: ${reason}`);
-    this.name = 'XmlParseError';
+    super(`malformed XML at line ${line}, column ${column}: ${reason}`, { code: 'E_XML' });
   }
 }
 

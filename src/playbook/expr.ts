@@ -1,3 +1,4 @@
+import { HakitError } from '../errors/index.js';
 /**
  * The `when` / `changed_when` / `failed_when` language: a tiny, safe expression language over vars and facts.
  *
@@ -23,11 +24,10 @@ type Scalar = string | number | boolean | null;
 type CmpOp = '==' | '!=' | '<' | '>' | '<=' | '>=' | 'in' | 'not in';
 
 /** A syntax error in an expression; `offset` is the 0-based character where it was found. */
-export class ExprError extends Error {
+export class ExprError extends HakitError {
   readonly offset: number;
   constructor(message: string, offset: number) {
-    super(message);
-    this.name = 'ExprError';
+    super(message, { code: 'E_EXPR' });
     this.offset = offset;
   }
 }

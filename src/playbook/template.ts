@@ -1,3 +1,4 @@
+import { HakitError } from '../errors/index.js';
 import { lookup } from './expr.js';
 
 /** The Handlebars environment used for task arguments (the same one templates/ uses). */
@@ -8,10 +9,9 @@ export interface TemplateEnv {
 const WHOLE_VALUE = /^\s*\{\{\s*([A-Za-z_][A-Za-z0-9_-]*(?:\.[A-Za-z0-9_-]+)*)\s*\}\}\s*$/;
 
 /** A template that failed to render; the message names the template text position, never values. */
-export class TemplateError extends Error {
+export class TemplateError extends HakitError {
   constructor(message: string) {
-    super(message);
-    this.name = 'TemplateError';
+    super(message, { code: 'E_TEMPLATE' });
   }
 }
 

@@ -1,4 +1,5 @@
 import Handlebars from 'handlebars';
+import { HakitError } from '../errors/index.js';
 
 /**
  * The one Handlebars environment of hakit: config templates (templates/*.hbs), playbook task arguments and the
@@ -24,10 +25,9 @@ export interface CompileOptions {
 export type CompiledTemplate = (context: unknown, secrets?: SecretProvider) => string;
 
 /** A template or helper error; the message names the problem, never a value. */
-export class TemplateRenderError extends Error {
+export class TemplateRenderError extends HakitError {
   constructor(message: string) {
-    super(message);
-    this.name = 'TemplateRenderError';
+    super(message, { code: 'E_TEMPLATE' });
   }
 }
 
