@@ -8,7 +8,7 @@ import { runPlaybook } from '../../src/executor/engine.js';
 import { notifyMarkerKey } from '../../src/executor/notify-markers.js';
 import { registryFacts, registryOps } from '../../src/executor/registries.js';
 import type { RunOptions } from '../../src/executor/types.js';
-import { SecretMasker } from '../../src/inventory/secret.js';
+import { SecretMasker } from '../../src/model/index.js';
 import { parsePlaybook } from '../../src/playbook/load.js';
 import { templates } from './support/memory.js';
 
