@@ -151,7 +151,7 @@ describe('best-practice warnings and the other faults, on edited captures', () =
 
   it('chronyd: synchronised passes, not synchronised or far off fails, outside a container', async () => {
     const line = (leap: string, offset: string) =>
-      `T|1764700000.123456789\nV|none\nC|0|C0A80001,192.168.0.1,3,1764699990.5,${offset},-0.000001,0.000020,-1.5,-0.001,0.05,0.0004,0.0002,64.5,${leap}\n`;
+      `T|1764700000.123456789\nV|none\nC|0|7F000001,127.0.0.1,3,1764699990.5,${offset},-0.000001,0.000020,-1.5,-0.001,0.05,0.0004,0.0002,64.5,${leap}\n`;
     const run = (text: string) => verify((a) => (a.time = { '*': text }));
     expect((await run(line('Normal', '0.000012'))).by('chrony.time').status).toBe('pass');
     expect((await run(line('Not synchronised', '0.0'))).by('chrony.time').message).toMatch(

@@ -118,7 +118,7 @@ describe('parsers of the probes, on outputs captured on the sandbox cluster', ()
     expect(t.chronyError).toMatch(/^chronyc -c tracking: exit 1: 506 Cannot talk to daemon/);
     expect(t.clock).toBeGreaterThan(1.7e9);
     const tr = parseTracking(
-      'C0A80001,192.168.0.1,3,1764699990.5,-0.000012,0.1,0.2,-1.5,-0.001,0.05,0.0004,0.0002,64.5,Normal',
+      '7F000001,127.0.0.1,3,1764699990.5,-0.000012,0.1,0.2,-1.5,-0.001,0.05,0.0004,0.0002,64.5,Normal',
     );
     expect(tr).toMatchObject({ stratum: 3, systemOffset: -0.000012, leap: 'Normal' });
     expect(() => parseTracking('506 Cannot talk to daemon')).toThrow(/expected 14 fields/);

@@ -47,12 +47,12 @@ describe('pacemaker checks', () => {
   it('rejects a VIP outside every node subnet and warns on a member no device can fence', () => {
     const inv = inventory({
       pacemaker: {
-        resources: [{ ...vip, ip: '192.168.5.5' }],
+        resources: [{ ...vip, ip: '198.51.100.5' }],
         fencing: { devices: [{ id: 'f', agent: 'fence_dummy', fences: ['n1', 'n2', 'n4'] }] },
       },
     });
     expect(findings(pacemakerChecks, inv)).toEqual([
-      'error pacemaker.resources.0.ip: VIP 192.168.5.5/24 is outside every node subnet: no interface could carry it',
+      'error pacemaker.resources.0.ip: VIP 198.51.100.5/24 is outside every node subnet: no interface could carry it',
       'error pacemaker.fencing.devices.0.fences.2: node "n4" is not a node of this inventory (nodes: n1, n2, n3)',
       'warning nodes.2.name: no fencing device can fence n3: a failure of it will block recovery',
     ]);
