@@ -9,6 +9,7 @@ import { haproxy } from './haproxy/index.js';
 import { hosts } from './hosts/index.js';
 import { keepalived } from './keepalived/index.js';
 import { pacemakerCibOp } from './pacemaker/cib-op.js';
+import { pacemakerFirstCibOp } from './pacemaker/first-cib-op.js';
 import { haRepositoryOp } from './pacemaker/ha-repository-op.js';
 import { pacemaker } from './pacemaker/index.js';
 import type { Component } from './types.js';
@@ -33,6 +34,7 @@ export type { Component, ComponentContext, FileSpec, InventorySecrets } from './
 export const COMPONENT_OPS: readonly AnyOperation[] = [
   corosyncResetDefaultOp,
   corosyncWaitQuorumOp,
+  pacemakerFirstCibOp,
   pacemakerCibOp,
   haRepositoryOp,
   galeraRecoverOp,
