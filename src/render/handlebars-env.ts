@@ -94,7 +94,16 @@ export function compileTemplate(
   source: string,
   opts: CompileOptions = {},
 ): CompiledTemplate {
-  const fn = hb.compile(source, { noEscape: !opts.xml, strict: true });
+  return wrapTemplate(hb.compile(source, compileOptions(opts)));
+}
+
+/** The Handlebars options of config templates (also those the build precompiles them with). */
+export function compileOptions(opts: CompileOptions = {}): { noEscape: boolean; strict: true } {
+  return { noEscape: !opts.xml, strict: true };
+}
+
+/** A compiled (or precompiled and loaded) Handlebars template as a CompiledTemplate: secrets and errors. */
+export function wrapTemplate(fn: Handlebars.TemplateDelegate): CompiledTemplate {
   return (context, secrets) => {
     try {
       return fn(context, { data: { secrets } });
