@@ -9,6 +9,8 @@ import { lockHosts } from '../../src/session/host-lock.js';
 import type { CliResult } from '../support/cli.js';
 import { sandboxTarget, useSandbox } from '../support/sandbox-fixture.js';
 import { sshCli } from '../support/ssh-cli.js';
+import { galeraOutageCases } from './galera-outage.cases.js';
+import { interruptCases } from './interrupt.cases.js';
 import { sharedCluster } from './shared-cluster.js';
 
 /**
@@ -117,7 +119,7 @@ describe('hakit bootstrap on a fresh sandbox', () => {
         timeout: 60_000,
       },
     );
-    expect(client.status, client.stderr).toBe(0);
+    expect(client.status, `${client.error ?? ""}${client.stderr}`).toBe(0);
     expect(client.stdout.trim(), 'balance first: node1 serves while it is Synced').toBe('node1');
     for (const n of sb.nodes)
       expect(
@@ -309,6 +311,8 @@ describe('hakit bootstrap on a fresh sandbox', () => {
 
   // Groups of cases from other modules of this folder (each takes `cluster` and leaves it healthy) run here, in
   // this order, before the secret scan that reads everything they printed too.
+  interruptCases(cluster);
+  galeraOutageCases(cluster);
 
   it('no secret appears in anything hakit printed', async () => {
     const sb = sandbox();

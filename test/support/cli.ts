@@ -84,3 +84,44 @@ export function hakit(
     });
   });
 }
+
+/**
+ * Runs `hakit ARGS` and sends `signal` to it as soon as a line of its stdout satisfies `when` (JSON-lines output
+ * makes that an event). Resolves with what it printed and whether the signal was sent; a run that ends before
+ * the line appears is returned as it ended (`signalled: false`).
+ */
+export function hakitUntil(
+  args: string[],
+  when: (line: string) => boolean,
+  signal: NodeJS.Signals,
+  opts: { timeoutMs?: number } = {},
+): Promise<CliResult & { signalled: boolean }> {
+  return new Promise((res, rej) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    let partial = '';
+    let signalled = false;
+    child.stdout.on('data', (d) => {
+      stdout += d;
+      partial += d;
+      const lines = partial.split('\n');
+      partial = lines.pop() ?? '';
+      if (!signalled && lines.some(when)) {
+        signalled = true;
+        child.kill(signal);
+      }
+    });
+    child.stderr.on('data', (d) => (stderr += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 600_000);
+    child.on('error', rej);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      res({ code, stdout, stderr, signalled });
+    });
+  });
+}
