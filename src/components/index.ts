@@ -6,6 +6,7 @@ import { drbd } from './drbd/index.js';
 import { galera } from './galera/index.js';
 import { galeraBootstrapOp, galeraJoinOp, galeraRecoverOp, galeraUsersOp } from './galera/ops.js';
 import { haproxy } from './haproxy/index.js';
+import { selinuxPolicyOp } from './host-prep/selinux-policy-op.js';
 import { hosts } from './hosts/index.js';
 import { keepalived } from './keepalived/index.js';
 import { pacemakerCibOp } from './pacemaker/cib-op.js';
@@ -28,7 +29,15 @@ export const COMPONENTS: readonly Component[] = [
 
 export { COMPONENT_CHECKS, type ComponentChecks, semanticChecks } from './inventory-checks.js';
 export { type Inventory, type InventoryInput, inventorySchema } from './inventory-schema.js';
-export type { Component, ComponentContext, FileSpec, InventorySecrets } from './types.js';
+export type {
+  Component,
+  ComponentContext,
+  FileSpec,
+  InventorySecrets,
+  SelinuxBooleanNeed,
+  SelinuxNeeds,
+  SelinuxPortNeed,
+} from './types.js';
 
 /** The components' cluster operations (playbooks call them by name). */
 export const COMPONENT_OPS: readonly AnyOperation[] = [
@@ -37,6 +46,7 @@ export const COMPONENT_OPS: readonly AnyOperation[] = [
   pacemakerFirstCibOp,
   pacemakerCibOp,
   haRepositoryOp,
+  selinuxPolicyOp,
   galeraRecoverOp,
   galeraBootstrapOp,
   galeraJoinOp,

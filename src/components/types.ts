@@ -46,9 +46,42 @@ export interface FileSpec {
   block?: { begin: string; end: string };
 }
 
+/**
+ * A TCP port a daemon of the component binds on a node, and the SELinux port type it must carry there
+ * (RHEL-like hosts; see host-prep/selinux-needs.ts).
+ */
+export interface SelinuxPortNeed {
+  port: number;
+  proto: 'tcp' | 'udp';
+  /** e.g. `mysqld_port_t`, `http_port_t`. */
+  type: string;
+  /** Who binds it, for summaries and comments, e.g. "Galera IST". */
+  why: string;
+  /**
+   * The daemon may also bind it through one of the component's booleans (HAProxy: `haproxy_connect_any`): the
+   * label is then only added on a port no other service's type claims, and a stronger need for the same port wins.
+   */
+  weak?: boolean;
+}
+
+/** An SELinux boolean a component's daemons need on a node. */
+export interface SelinuxBooleanNeed {
+  name: string;
+  value: boolean;
+  why: string;
+}
+
+/** What SELinux must allow for a component's daemons on one node. */
+export interface SelinuxNeeds {
+  ports: SelinuxPortNeed[];
+  booleans: SelinuxBooleanNeed[];
+}
+
 /** An HA component: the files it gives a node and the packages it needs per package family. */
 export interface Component {
   name: string;
   files(ctx: ComponentContext): FileSpec[];
   packages(ctx: ComponentContext): string[];
+  /** Ports to label and booleans to set where the node runs SELinux (absent: nothing). */
+  selinux?(ctx: ComponentContext): SelinuxNeeds;
 }

@@ -19,8 +19,14 @@ export interface RunOptions {
   hostVars?: (host: string, facts: Record<string, unknown>) => Record<string, unknown>;
   /** The connector of a host, one per host for the whole run (e.g. `pool.get(target)`). */
   connector(host: string): Connector;
-  /** The host's desired state (files of every component) for `config_file` tasks; computed once per host. */
-  desired?: (host: string, facts: Record<string, unknown>) => Pick<DesiredState, 'files' | 'packages'>;
+  /**
+   * The host's desired state (files of every component) for `config_file` tasks, and its SELinux needs for
+   * `selinux_policy`; computed once per host.
+   */
+  desired?: (
+    host: string,
+    facts: Record<string, unknown>,
+  ) => Pick<DesiredState, 'files' | 'packages'> & Partial<Pick<DesiredState, 'selinux'>>;
   ops: OpCatalog;
   facts: FactSource;
   /** Facts gathered for every host during preflight (visible as `facts.NAME` in `when`). */

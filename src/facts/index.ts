@@ -18,6 +18,7 @@ import { type PackageVersions, packagesFact } from './packages.js';
 import { pathExistsFact } from './path-exists.js';
 import type { FactRequest } from './request.js';
 import { type SelinuxInfo, selinuxFact } from './selinux.js';
+import { selinuxPolicyFact } from './selinux-policy.js';
 import { type SysctlValues, sysctlFact } from './sysctl.js';
 import type { AnyFact } from './types.js';
 import { type UnitsInfo, unitsFact } from './units.js';
@@ -29,6 +30,7 @@ export const facts: Record<string, AnyFact> = Object.fromEntries(
     initFact,
     packageManagerFact,
     selinuxFact,
+    selinuxPolicyFact,
     packagesFact,
     packageUpdatesFact,
     unitsFact,

@@ -1,4 +1,5 @@
-import { COMPONENTS, type ComponentContext } from '../components/index.js';
+import { type DesiredSelinux, desiredSelinux } from '../components/host-prep/selinux-needs.js';
+import { COMPONENTS, type ComponentContext, type SelinuxNeeds } from '../components/index.js';
 import type { LoadedInventory } from '../inventory/index.js';
 import type { InventoryNode, SecretMasker } from '../model/index.js';
 import type { SecretProvider } from '../render/handlebars-env.js';
@@ -13,6 +14,8 @@ export interface DesiredState {
   files: RenderedFile[];
   /** Packages the components need on this host, in component order, without duplicates. */
   packages: string[];
+  /** SELinux port labels and booleans the host's daemons need (applied by `selinux_policy`). */
+  selinux: DesiredSelinux;
 }
 
 export interface DesiredOptions {
@@ -60,8 +63,10 @@ export function desiredState(
   };
   const files: RenderedFile[] = [];
   const packages = new Set<string>();
+  const selinuxNeeds: SelinuxNeeds[] = [];
   for (const component of COMPONENTS) {
     for (const p of component.packages(ctx)) packages.add(p);
+    if (component.selinux) selinuxNeeds.push(component.selinux(ctx));
     for (const spec of component.files(ctx)) {
       const secrets = new FileSecrets(loaded, opts);
       // Binary files: the bytes are read only when written (`binary()`); render and check show the mask.
@@ -95,5 +100,7 @@ export function desiredState(
       files.push(file);
     }
   }
-  return { node: node.name, layout: opts.layout, files, packages: [...packages] };
+  const selinux = desiredSelinux(ctx, selinuxNeeds);
+  for (const p of selinux.packages) packages.add(p);
+  return { node: node.name, layout: opts.layout, files, packages: [...packages], selinux };
 }

@@ -24,6 +24,8 @@ describe('the packages of a cluster node, per package family', () => {
       'galera',
       'rsync',
       'chrony',
+      // semanage, for the SELinux port labels of HAProxy and Galera (host_prep.selinux is enforcing)
+      'policycoreutils-python-utils',
     ]);
   });
 

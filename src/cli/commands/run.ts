@@ -104,10 +104,13 @@ export async function runPlaybookCommand(o: PlaybookCommandOptions): Promise<num
         })),
       },
       // The file layout (and the views that depend on it) follows the host's package manager.
-      hostVars: (host, facts) => ({
-        ...(session.layoutOf(facts).family === 'dnf' ? dnfVars : aptVars),
-        state: { packages: session.desired(host, facts).packages },
-      }),
+      hostVars: (host, facts) => {
+        const d = session.desired(host, facts);
+        return {
+          ...(session.layoutOf(facts).family === 'dnf' ? dnfVars : aptVars),
+          state: { packages: d.packages, selinux: { packages: d.selinux.packages } },
+        };
+      },
       desired: session.desired,
       connector: session.connector,
       ops: registryOps,

@@ -1,5 +1,6 @@
 import type { Component, FileSpec } from '../types.js';
 import { galeraMembers } from './members.js';
+import { galeraSelinux } from './selinux.js';
 import { galeraView, garbdView } from './view.js';
 
 /** galera.cnf, the clustercheck health service (script, credentials, socket unit), garbd's settings. */
@@ -80,4 +81,5 @@ export const galera: Component = {
       ? ['mariadb-server', 'galera-4', sst]
       : ['mariadb-server-galera', 'galera', sst];
   },
+  selinux: galeraSelinux,
 };

@@ -1,4 +1,5 @@
 import type { Component } from '../types.js';
+import { haproxySelinux } from './selinux.js';
 import { haproxyView } from './view.js';
 
 export const haproxy: Component = {
@@ -20,4 +21,5 @@ export const haproxy: Component = {
     ];
   },
   packages: (ctx) => (ctx.inv.haproxy && ctx.node.roles.includes('haproxy') ? ['haproxy'] : []),
+  selinux: haproxySelinux,
 };

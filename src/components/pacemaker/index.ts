@@ -34,4 +34,22 @@ export const pacemaker: Component = {
       apt ? 'fence-agents' : 'fence-agents-all',
     ];
   },
+  // Daemons the cluster manages (Pacemaker's resources, e.g. the HAProxy clone) may use the cluster's files and
+  // sockets under SELinux only with `daemons_enable_cluster_mode` (its rules: `allow daemon cluster_conf_t`,
+  // `cluster_var_lib_t`, `cluster_var_run_t`, … `[ daemons_enable_cluster_mode ]`, per `sesearch`). Red Hat's
+  // HA stack for OpenStack (Pacemaker with Galera, HAProxy, RabbitMQ) turns it on: openstack-selinux
+  // local_settings.sh, `boolean -m --on daemons_enable_cluster_mode`.
+  selinux(ctx) {
+    if (!isClusterMember(ctx)) return { ports: [], booleans: [] };
+    return {
+      ports: [],
+      booleans: [
+        {
+          name: 'daemons_enable_cluster_mode',
+          value: true,
+          why: 'daemons managed by Pacemaker use the cluster',
+        },
+      ],
+    };
+  },
 };
