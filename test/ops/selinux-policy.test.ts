@@ -148,6 +148,34 @@ describe('selinux_policy: what a node needs, from the inventory', () => {
   });
 });
 
+describe('selinux_policy: Galera ports moved by provider_options', () => {
+  it('base_port moves group communication (and IST with it); ist.recv_addr sets the IST port', async () => {
+    const loaded = await loadInventory('inventories/sandbox.yaml');
+    const g = loaded.inventory.galera;
+    if (!g) throw new Error('inventories/sandbox.yaml has no galera');
+    const node = loaded.inventory.nodes.find((x) => x.name === 'node1');
+    if (!node) throw new Error('no node1');
+    const galeraPorts = () =>
+      desiredState(loaded, node, { layout: RHEL_LAYOUT, secrets: 'mask' })
+        .selinux.ports.filter((p) => p.type === 'mysqld_port_t')
+        .map((p) => `${p.port} ${p.why}`);
+    g.provider_options = { base_port: 5567 };
+    expect(galeraPorts()).toEqual([
+      '3306 MariaDB clients',
+      '4444 Galera SST',
+      '5567 Galera group communication',
+      '5568 Galera IST',
+    ]);
+    g.provider_options = { 'ist.recv_addr': '10.213.0.11:4600' };
+    expect(galeraPorts()).toEqual([
+      '3306 MariaDB clients',
+      '4444 Galera SST',
+      '4567 Galera group communication',
+      '4600 Galera IST',
+    ]);
+  });
+});
+
 describe('selinux_policy: planned commands (fixture outputs of getsebool and semanage)', () => {
   it('asks for os, selinux and selinux_policy', () => {
     expect(selinuxPolicyOp.facts({})).toEqual([

@@ -12,18 +12,20 @@ function portOf(v: unknown): number | null {
 }
 
 /**
- * MariaDB Galera under SELinux (mysqld_t) on a member: every port mariadbd and its SST binds gets
- * `mysqld_port_t`, the type mysqld_t may bind. The targeted policy labels 3306 so, but 4567 is `tram_port_t`,
- * 4444 `kerberos_port_t` and 4568 nothing in some releases (Percona XtraDB Cluster docs, "Enable SELinux":
- * `semanage port -l` shows them, and advise mysqld_port_t for Galera's ports; the OpenStack HA guide's Galera
- * chapter labels 4567/4568/4444 mysqld_port_t; Red Hat's openstack-selinux relabels 4444 with
- * `semanage port -m -t mysqld_port_t -p tcp 4444`, bz#1118859). One type for all of them is right in every
- * release: a port already mysqld_port_t is left alone, another type is modified (-m), no type is added (-a).
+ * MariaDB Galera under SELinux (mysqld_t) on a member: every port mariadbd and its SST bind gets `mysqld_port_t`,
+ * the type mysqld_t may bind. RHEL's targeted policy types 3306 so (`mysqld_port_t tcp 1186, 3306, 63132-63164`),
+ * but 4567 is `tram_port_t` and 4444 `kerberos_port_t`, and 4568 is not mysqld_port_t everywhere (Percona XtraDB
+ * Cluster docs, "Enable SELinux", show `semanage port -l` so and advise the general mysqld_port_t for Galera's
+ * ports). The OpenStack HA guide ("Configuring the server", SELinux) opens Galera's ports with
+ * `semanage port -a -t mysqld_port_t -p tcp PORT`; Red Hat's openstack-selinux (local_settings.sh, bz#1118859)
+ * relabels 4444 with `semanage port -m -t mysqld_port_t -p tcp 4444`. One type for all of them is right in every
+ * release: a port already mysqld_port_t is left alone, one of another type is modified (-m), one of no type is
+ * added (-a).
  *
  * Ports: the client port (`galera.port`), group communication (`base_port` in provider_options, default 4567),
  * IST (`ist.recv_addr`'s port, default group communication + 1) and SST (4444). No boolean: the rsync booleans
- * (rsync_client, rsync_full_access) widen rsync_t, the domain of a stand-alone rsync daemon; nothing we found
- * shows a Galera SST needs them, so they are left as they are.
+ * (rsync_client, rsync_full_access) widen rsync_t, the domain of a stand-alone rsync daemon; nothing we found shows
+ * a Galera SST needs them, so they are left as they are (openstack-selinux turns them on for its whole stack).
  */
 export function galeraSelinux(ctx: ComponentContext): SelinuxNeeds {
   const g = ctx.inv.galera;

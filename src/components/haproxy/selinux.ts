@@ -8,10 +8,11 @@ function bindPort(bind: string): number {
 /**
  * HAProxy under SELinux (haproxy_t) on an HAProxy node:
  * - `haproxy_connect_any` on: haproxy_t may then connect to any port (the backends' 3306, the Galera health
- *   check's 9200, application ports) and bind the listeners whatever their type. haproxy_selinux(8): "If you want
- *   to allow haproxy to connect to any port, you must turn on the haproxy_connect_any boolean"; Red Hat's own
- *   HA stack does the same (redhat-openstack/openstack-selinux local_settings.sh: `boolean -m --on
- *   haproxy_connect_any`, with HAProxy on the VIPs of MySQL/Galera and the API ports and no label for them).
+ *   check's 9200, application ports) and bind its listeners on any port. The Foreman project's load-balancer
+ *   guide replaced "permissive mode" with exactly this, "to allow HAProxy to bind any port"
+ *   (theforeman/theforeman.org#1081); Red Hat's OpenStack HA stack (HAProxy in front of Galera and the API
+ *   services, under Pacemaker) turns it on too (redhat-openstack/openstack-selinux local_settings.sh:
+ *   `boolean -m --on haproxy_connect_any`).
  * - every frontend and the stats page: `http_port_t`, HAProxy's own port type, on a port no other service's
  *   type claims (weak: a port such as 3306 keeps mysqld_port_t — relabelling it would lock MariaDB out — and is
  *   bound through the boolean). The label keeps the listeners bindable should the boolean be switched off.

@@ -9,7 +9,9 @@ export const hostPrepSchema = s({
   selinux: z
     .enum(['enforcing', 'permissive', 'disabled'])
     .default('enforcing')
-    .describe('SELinux mode on hosts that have SELinux. Anything but enforcing prints a warning.'),
+    .describe(
+      'SELinux mode on hosts that have SELinux. Anything but enforcing prints a warning. Unless disabled, RHEL-like hosts also get what the cluster needs under SELinux, only where it differs: `mysqld_port_t` on Galera ports (client port, 4567, 4568, 4444; `semanage port -m` over another type), `http_port_t` on HAProxy frontend and stats ports no other type claims, booleans `haproxy_connect_any` (HAProxy nodes) and `daemons_enable_cluster_mode` (cluster members) with `setsebool -P`; policycoreutils-python-utils (semanage) is installed for it.',
+    ),
   firewall: z
     .enum(['manage', 'leave', 'disabled'])
     .default('manage')
