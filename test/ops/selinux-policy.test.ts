@@ -360,12 +360,27 @@ describe('playbooks/prepare.yaml', () => {
     expect(tools.tags).toContain('selinux');
     expect(apply.tags).toContain('selinux');
     expect(apply.args).toEqual({});
-    const scope = (os: OsInfo, packages: string[]) => ({ facts: { os }, state: { selinux: { packages } } });
+    expect(tools.register).toBe('selinux_tools');
+    const scope = (os: OsInfo, packages: string[], extra: Record<string, unknown> = {}) => ({
+      facts: { os },
+      state: { selinux: { packages } },
+      ...extra,
+    });
     const runs = (t: (typeof tasks)[0], s: unknown) => t.when.every((w) => evalCondition(w, s));
     expect(runs(tools, scope(ROCKY9, [SEMANAGE_PACKAGE]))).toBe(true);
     expect(runs(tools, scope(DEBIAN, []))).toBe(false);
     expect(runs(apply, scope(ROCKY9, []))).toBe(true);
     // Skipped on Debian (not even its facts gathered): no extra round trip.
     expect(runs(apply, scope(DEBIAN, []))).toBe(false);
+    // --check where semanage would be installed first: nothing to read the labels with yet, so skipped (not failed).
+    const wouldInstall = {
+      check_mode: true,
+      selinux_tools: { changed: true, failed: false, skipped: false },
+    };
+    expect(runs(apply, scope(ROCKY9, [SEMANAGE_PACKAGE], wouldInstall))).toBe(false);
+    expect(runs(apply, scope(ROCKY9, [SEMANAGE_PACKAGE], { ...wouldInstall, check_mode: false }))).toBe(true);
+    expect(runs(apply, scope(ROCKY9, [], { check_mode: true, selinux_tools: { changed: false } }))).toBe(
+      true,
+    );
   });
 });
