@@ -56,17 +56,27 @@ export function galeraOutageCases(c: SharedCluster): void {
 
   const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => from + i);
 
-  /** A crash of the server alone: SIGKILL, and systemd must not restart it (a runtime drop-in, removed after). */
+  /**
+   * A crash of the server alone: SIGKILL, with systemd kept from restarting it (a runtime drop-in, Restart=no; a
+   * `systemctl stop` afterwards cancels anything still pending and finds no process to shut down cleanly). The
+   * position then exists only in InnoDB: grastate.dat keeps seqno -1.
+   */
   const crash = (node: string) =>
     c.on(
       node,
       [
+        'set -e',
         'd=/run/systemd/system/mariadb.service.d; mkdir -p $d',
-        "printf '[Service]\\nRestart=no\\n' > $d/hakit-test-crash.conf && systemctl daemon-reload",
+        "printf '[Service]\\nRestart=no\\n' > $d/hakit-test-crash.conf",
+        'systemctl daemon-reload',
+        'test "$(systemctl show -p Restart --value mariadb)" = no',
         'systemctl kill -s KILL mariadb',
         'for i in $(seq 1 100); do pidof mariadbd >/dev/null || break; sleep 0.1; done',
+        'systemctl stop mariadb',
         'rm -f $d/hakit-test-crash.conf; systemctl daemon-reload',
-        '! pidof mariadbd && grep -q "^seqno: *-1" /var/lib/mysql/grastate.dat',
+        'if pidof mariadbd >/dev/null; then echo "mariadbd still runs" >&2; exit 1; fi',
+        'grep -q "^seqno: *-1" /var/lib/mysql/grastate.dat',
+        'systemctl is-active mariadb || true',
       ].join('\n'),
     );
 
