@@ -4,6 +4,7 @@ import { buildBatch, parseBatch } from './batch.js';
 import { type BlockInFile, blockInFileFact } from './block-in-file.js';
 import { type CibInfo, cibFact } from './cib.js';
 import { dnfReposFact } from './dnf-repos.js';
+import { drbdStateFact } from './drbd-state.js';
 import { FactError } from './errors.js';
 import { type FileInfo, fileFact } from './file.js';
 import { type FileContent, fileContentFact } from './file-content.js';
@@ -45,6 +46,7 @@ export const facts: Record<string, AnyFact> = Object.fromEntries(
     cibFact,
     dnfReposFact,
     galeraStateFact,
+    drbdStateFact,
     haproxyStatFact,
     notifyMarkersFact,
   ].map((f) => [f.name, f]),

@@ -130,6 +130,7 @@ describe('batch sections', () => {
       file_content: { path: '/x' },
       path_exists: { path: '/x' },
       notify_markers: { dir: '/var/lib/hakit/notify' },
+      drbd_state: { resource: 'r0', minor: 0, disk: '/dev/vdb', meta_disk: 'internal' },
     };
     for (const f of Object.values(facts)) {
       if (f.name.startsWith('test_')) continue;
