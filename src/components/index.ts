@@ -3,6 +3,7 @@ import { chrony } from './chrony/index.js';
 import { corosync } from './corosync/index.js';
 import { corosyncResetDefaultOp, corosyncWaitQuorumOp } from './corosync/ops.js';
 import { drbd } from './drbd/index.js';
+import { drbdInitialPrimaryOp, drbdInitOp } from './drbd/ops.js';
 import { galera } from './galera/index.js';
 import { galeraBootstrapOp, galeraJoinOp, galeraRecoverOp, galeraUsersOp } from './galera/ops.js';
 import { haproxy } from './haproxy/index.js';
@@ -51,4 +52,6 @@ export const COMPONENT_OPS: readonly AnyOperation[] = [
   galeraBootstrapOp,
   galeraJoinOp,
   galeraUsersOp,
+  drbdInitOp,
+  drbdInitialPrimaryOp,
 ];
