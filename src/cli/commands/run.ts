@@ -104,11 +104,17 @@ export async function runPlaybookCommand(o: PlaybookCommandOptions): Promise<num
         })),
       },
       // The file layout (and the views that depend on it) follows the host's package manager.
+      // `state`: the host's desired packages (and semanage's, for the SELinux step), and the ids of its DRBD resource
+      // files (playbooks/drbd.yaml loops).
       hostVars: (host, facts) => {
         const d = session.desired(host, facts);
         return {
           ...(session.layoutOf(facts).family === 'dnf' ? dnfVars : aptVars),
-          state: { packages: d.packages, selinux: { packages: d.selinux.packages } },
+          state: {
+            packages: d.packages,
+            selinux: { packages: d.selinux.packages },
+            drbd_files: d.files.filter((f) => f.kind === 'drbd').map((f) => f.id),
+          },
         };
       },
       desired: session.desired,
