@@ -37,5 +37,10 @@ export const drbdResourceSchema = s({
 export const drbdSchema = s({
   resources: z.array(drbdResourceSchema).min(1),
 }).describe(
-  'DRBD replicated block devices. Rendered and validated by `hakit check`; not applied by `hakit bootstrap` yet.',
+  'DRBD replicated block devices (DRBD 9). `hakit check` renders and validates each resource file; `hakit bootstrap` ' +
+    '(playbooks/drbd.yaml, on nodes with the `drbd` role: every member needs it) installs drbd-utils, puts ' +
+    '/etc/drbd.d/NAME.res in place (checked by `drbdadm -c FILE dump NAME` on the node), runs `drbdadm create-md` ' +
+    'only on a disk with nothing on it, `drbdadm up`, and on a fresh resource only the initial ' +
+    '`primary --force` on the first member, then `secondary` (a Pacemaker `drbd` resource promotes from then on). ' +
+    'It refuses a missing disk, metadata of another resource and data without DRBD metadata.',
 );
