@@ -66,7 +66,10 @@ export const drbdStateSchema = z.object({
       z.object({ kind: z.literal('unreadable'), exitCode: z.number().int(), message: z.string() }),
     ])
     .nullable(),
-  /** `blkid -p -o export` of the disk, read only when it holds no DRBD metadata: TYPE=… of what is there. */
+  /**
+   * `blkid -p -o export` of the disk, read only when it holds no DRBD metadata: TYPE=… of what is there ({}:
+   * nothing; ERROR: blkid failed otherwise). null: not read (metadata found, or no blkid).
+   */
   signature: z.record(z.string(), z.string()).nullable(),
   /** Other resources of the host's DRBD configuration whose backing disk on this host is this disk. */
   otherResources: z.array(z.string()),
@@ -203,8 +206,11 @@ function parseSignature(t: string | undefined): Record<string, string> | null {
   if (t === undefined) return null;
   const [code, text] = codeAndText(t, 'blkid');
   const out: Record<string, string> = {};
-  // blkid exits 2 when it finds no signature.
-  if (code !== 0) return out;
+  // blkid exits 2 when it finds no signature; anything else but 0 (8: ambivalent, several signatures) is kept
+  // as an error, never read as "nothing there".
+  if (code === 2) return out;
+  if (code !== 0)
+    return { ERROR: `blkid exit ${code}${clean(text) ? `: ${clean(text).slice(0, 200)}` : ''}` };
   for (const l of lines(text)) {
     const [k, v] = splitOnce(l, '=');
     if (/^[A-Z_]+$/.test(k)) out[k] = v;

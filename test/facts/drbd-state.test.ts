@@ -93,6 +93,13 @@ describe('drbd_state: the parser, fed what the snippet printed on this machine (
     });
   });
 
+  it('blkid: exit 2 is "nothing there"; any other failure is kept as an error, never read as empty', () => {
+    const none = `B|block\nS|10|\nD|1|${b64('No valid meta data found')}\n`;
+    expect(parseState(`${none}T|2|\n`).signature).toEqual({});
+    expect(parseState(`${none}T|8|\n`).signature).toEqual({ ERROR: 'blkid exit 8' });
+    expect(parseState(none).signature).toBeNull();
+  });
+
   it('rejects output it does not understand', () => {
     expect(() => parseState('B|block\n')).toThrow(/missing status line/);
     expect(() => parseState('X|1\n')).toThrow(/unexpected line/);

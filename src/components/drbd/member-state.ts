@@ -55,6 +55,7 @@ function describeHeader(h: MetadataHeader, diskState: string | null): string {
 }
 
 function describeSignature(sig: Record<string, string>): string | null {
+  if (sig.ERROR) return `no DRBD metadata, and blkid cannot tell what else is there (${sig.ERROR})`;
   const what = sig.TYPE ?? (sig.PTTYPE ? `${sig.PTTYPE} partition table` : undefined);
   if (!what) return null;
   return `no DRBD metadata, but blkid finds ${what}${sig.USAGE ? ` (${sig.USAGE})` : ''}${sig.LABEL ? ` labelled ${sig.LABEL}` : ''}`;
@@ -94,7 +95,15 @@ export function memberStatus(want: MemberWant, state: DrbdState | undefined): Me
   if (md.kind === 'unreadable')
     return { node, kind: 'unknown', disk, found: `drbdmeta exit ${md.exitCode}: ${md.message}` };
   if (md.kind === 'none') {
-    const data = state.signature ? describeSignature(state.signature) : null;
+    // Without blkid nothing says the disk is empty: never a reason to create metadata on it.
+    if (state.signature === null)
+      return {
+        node,
+        kind: 'unknown',
+        disk,
+        found: 'no DRBD metadata, and no blkid to tell whether it holds data',
+      };
+    const data = describeSignature(state.signature);
     return data ? { node, kind: 'data-no-metadata', disk, found: data } : { node, kind: 'no-metadata', disk };
   }
   const h = parseMetadataHeader(md.header);

@@ -192,6 +192,17 @@ describe('refusals: nothing is initialised on any member', () => {
     expect(e.message).toContain('Nothing was initialised');
   });
 
+  it('no metadata and nothing that says the disk is empty (blkid missing or ambivalent): refused', () => {
+    const noBlkid: DrbdState = { ...BLANK, signature: null };
+    expect(refusal('drbd_init', 'fs1', { fs1: noBlkid, fs2: BLANK }).message).toContain(
+      'fs1: /dev/loop0: no DRBD metadata, and no blkid to tell whether it holds data',
+    );
+    const ambivalent: DrbdState = { ...BLANK, signature: { ERROR: 'blkid exit 8' } };
+    expect(refusal('drbd_init', 'fs2', { fs1: ambivalent, fs2: BLANK }).message).toContain(
+      'blkid cannot tell what else is there (blkid exit 8)',
+    );
+  });
+
   it('a backing disk that does not exist stops every member, naming node and disk', () => {
     for (const node of ['fs1', 'fs2']) {
       const e = refusal('drbd_init', node, { fs1: BLANK, fs2: MISSING });
