@@ -119,7 +119,7 @@ describe('hakit bootstrap on a fresh sandbox', () => {
         timeout: 60_000,
       },
     );
-    expect(client.status, `${client.error ?? ""}${client.stderr}`).toBe(0);
+    expect(client.status, `${client.error ?? ''}${client.stderr}`).toBe(0);
     expect(client.stdout.trim(), 'balance first: node1 serves while it is Synced').toBe('node1');
     for (const n of sb.nodes)
       expect(

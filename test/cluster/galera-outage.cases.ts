@@ -48,7 +48,7 @@ export function galeraOutageCases(c: SharedCluster): void {
         },
       );
       if (r.status === 0) return r.stdout.trim();
-      last = `exit ${r.status}: ${r.error ?? ""}${r.stderr}`;
+      last = `exit ${r.status}: ${r.error ?? ''}${r.stderr}`;
       await new Promise((res) => setTimeout(res, 500));
     }
     throw new Error(`rows ${ids[0]}–${ids.at(-1)} were never acknowledged through the VIP: ${last}`);
