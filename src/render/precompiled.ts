@@ -25,8 +25,17 @@ export function precompileKey(source: string, xml: boolean): string {
     .digest('hex');
 }
 
-/** Where the build puts the file: dist/ (this module is dist/src/render/precompiled.js there). */
+/**
+ * Where the build put the file: dist/, found upwards from this module (dist/src/render/ when the compiled modules
+ * run, dist/bundle/ when the bundle does); a path that does not exist when there is none.
+ */
 export function precompiledPath(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 3; i++) {
+    const candidate = join(dir, PRECOMPILED_FILE);
+    if (existsSync(candidate)) return candidate;
+    dir = dirname(dir);
+  }
   return join(dirname(fileURLToPath(import.meta.url)), '..', '..', PRECOMPILED_FILE);
 }
 

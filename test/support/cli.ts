@@ -17,26 +17,25 @@ function newestMtime(dir: string): number {
 
 let built = false;
 /**
- * Compiles the CLI when dist/ is missing or older than src/ (`npm test` builds first, so this is usually a
- * no-op; it keeps `npx vitest run <file>` honest during development).
+ * Builds the CLI as `npm run build` does (tsc, precompiled templates, the bundle bin/hakit.js loads) when the
+ * bundle or dist/ is missing or older than src/ (`npm test` builds first, so this is usually a no-op; it keeps
+ * `npx vitest run <file>` honest during development).
  */
 export function ensureBuilt(): void {
   if (built) return;
-  let distTime = 0;
-  try {
-    distTime = statSync(join(ROOT, 'dist/src/cli/main.js')).mtimeMs;
-  } catch {
-    // not built
-  }
+  const mtime = (p: string) => {
+    try {
+      return statSync(join(ROOT, p)).mtimeMs;
+    } catch {
+      return 0;
+    }
+  };
+  const distTime = Math.min(mtime('dist/src/cli/main.js'), mtime('dist/bundle/main.js'));
   if (distTime < newestMtime(join(ROOT, 'src'))) {
-    execFileSync(
-      process.execPath,
-      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json'],
-      {
-        cwd: ROOT,
-        stdio: 'pipe',
-      },
-    );
+    const run = (args: string[]) => execFileSync(process.execPath, args, { cwd: ROOT, stdio: 'pipe' });
+    run([join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.build.json']);
+    run([join(ROOT, 'dist/scripts/precompile-templates.js')]);
+    run([join(ROOT, 'dist/scripts/bundle.js')]);
   }
   built = true;
 }
