@@ -1,5 +1,6 @@
 import type { AnyOperation } from '../ops/types.js';
 import { chrony } from './chrony/index.js';
+import { chronyWaitSyncOp } from './chrony/wait-sync-op.js';
 import { corosync } from './corosync/index.js';
 import { corosyncResetDefaultOp, corosyncWaitQuorumOp } from './corosync/ops.js';
 import { drbd } from './drbd/index.js';
@@ -42,6 +43,7 @@ export type {
 
 /** The components' cluster operations (playbooks call them by name). */
 export const COMPONENT_OPS: readonly AnyOperation[] = [
+  chronyWaitSyncOp,
   corosyncResetDefaultOp,
   corosyncWaitQuorumOp,
   pacemakerFirstCibOp,
