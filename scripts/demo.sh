@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the sandbox: start real hosts as containers, check the inventory against the real
 # validators, bootstrap a fenced 3-node cluster over SSH, run it again to show that nothing changes, then show
-# the cluster and prove the VIP answers from this machine through HAProxy.
+# the cluster and prove the VIP answers from this machine through HAProxy, with Galera behind it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 hakit() { node bin/hakit.js "$@"; }
@@ -32,4 +32,15 @@ node -e '
 for n in node1 node2 node3; do
   if hakit sandbox ssh "$n" -- ip -o -4 addr show | grep -q " $vip/"; then echo "VIP $vip is on $n"; fi
 done
+echo "== Galera: every member Synced, and a SQL query answered through the VIP and HAProxy from this machine"
+hakit galera status -i inventories/sandbox.yaml
+bash scripts/ensure-test-tools.sh   # a MariaDB client on this machine (and the validators), when missing
+# An application's account (no privileges: it only reads the server's status), made here as an operator would
+# (hakit creates only its own check and SST users); the password goes on stdin and in MYSQL_PWD, never on a
+# command line.
+pw=$(head -c 18 /dev/urandom | base64 | tr -dc 'A-Za-z0-9')
+printf "CREATE USER IF NOT EXISTS 'demo'@'%%' IDENTIFIED BY '%s'; ALTER USER 'demo'@'%%' IDENTIFIED BY '%s';\n" "$pw" "$pw" |
+  hakit sandbox ssh node1 -- mariadb
+MYSQL_PWD="$pw" mariadb -h "$vip" -P 3307 -u demo --connect-timeout=10 -N -B -e \
+  "SELECT CONCAT('SQL through ', '$vip', ':3307 answered by ', @@wsrep_node_name, ' in a Galera cluster of ', VARIABLE_VALUE, ' members') FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_CLUSTER_SIZE'"
 echo "== the sandbox keeps running; remove it with: npx hakit sandbox down"
