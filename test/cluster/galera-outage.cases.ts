@@ -136,4 +136,29 @@ export function galeraOutageCases(c: SharedCluster): void {
     for (const [host, x] of Object.entries(c.recap(again)))
       expect(x.changed, `${host} changed:\n${c.changedTasks(again, host)}`).toBe(0);
   }, 900_000);
+
+  it('Galera members that disagree on the cluster uuid: refused, naming each history, nothing started', async () => {
+    const nodes = c.sandbox().nodes.map((n) => n.name);
+    for (const n of nodes) await c.on(n, 'systemctl stop mariadb');
+    const other = '11111111-2222-3333-4444-555555555555';
+    await c.on(
+      'node3',
+      `cp -p /var/lib/mysql/grastate.dat /root/grastate.dat.test && sed -i 's/^uuid:.*/uuid:    ${other}/' /var/lib/mysql/grastate.dat`,
+    );
+    const uuid = (await c.on('node1', "sed -n 's/^uuid:[[:space:]]*//p' /var/lib/mysql/grastate.dat")).trim();
+    const r = await c.bootstrap(c.baseInventory());
+    expect(r.code, c.explain(r)).not.toBe(0);
+    const text = `${r.stdout}\n${r.stderr}`;
+    expect(text).toContain(
+      `members disagree on the cluster uuid: ${uuid} (node1, node2) vs ${other} (node3)`,
+    );
+    expect(text).toContain('--galera-bootstrap-node');
+    for (const n of nodes)
+      expect((await c.on(n, 'systemctl is-active mariadb || true')).trim(), `${n}: started`).toBe('inactive');
+    // Put node3's file back: the cluster comes back with every acknowledged row.
+    await c.on('node3', 'cp -p /root/grastate.dat.test /var/lib/mysql/grastate.dat');
+    const back = await c.bootstrap(c.baseInventory());
+    expect(back.code, c.explain(back)).toBe(0);
+    await expectAllRows(100);
+  }, 900_000);
 }
