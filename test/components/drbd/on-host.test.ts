@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { loadInventory, parseInventory } from '../../../src/inventory/load.js';
@@ -15,7 +15,11 @@ import { renderNodeFiles } from '../../../src/state/render-files.js';
 const dir = mkdtempSync(join(tmpdir(), 'hakit-drbd-host-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const haveDrbdadm = spawnSync('sh', ['-c', 'command -v drbdadm']).status === 0;
+/** drbdadm must be here (Debian package drbd-utils, installed by scripts/ensure-test-tools.sh): never skipped. */
+it('drbdadm (drbd-utils) is installed on this machine', () => {
+  const r = spawnSync('sh', ['-c', 'command -v drbdadm'], { encoding: 'utf8' });
+  expect(r.status, 'drbdadm missing: install drbd-utils (scripts/ensure-test-tools.sh does)').toBe(0);
+});
 
 function write(f: RenderedFile): string {
   const p = join(dir, `${f.node}-${f.path.split('/').pop()}`);
@@ -23,9 +27,19 @@ function write(f: RenderedFile): string {
   return p;
 }
 
-/** Runs a shell command; drbd-utils' noise about modinfo/modprobe and __DRBD_NODE__ is dropped from stderr. */
-function sh(cmd: string, env: Record<string, string> = {}) {
-  const r = spawnSync('sh', ['-c', cmd], { encoding: 'utf8', env: { ...process.env, ...env } });
+/**
+ * Runs a shell command; drbd-utils' noise about modinfo/modprobe and __DRBD_NODE__ is dropped from stderr. With
+ * `host`, it runs in a UTS namespace of its own whose host name is `host` (drbdadm reads the file as that host,
+ * as it does on a member: uname -n, no __DRBD_NODE__), whatever this machine is called.
+ */
+function sh(cmd: string, env: Record<string, string> = {}, host?: string) {
+  const argv = host
+    ? ['unshare', '--map-root-user', '--uts', 'sh', '-c', `hostname ${host} && ${cmd}`]
+    : ['sh', '-c', cmd];
+  const r = spawnSync(argv[0] as string, argv.slice(1), {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   const err = r.stderr
     .split('\n')
     .filter(
@@ -48,44 +62,41 @@ async function productionShared() {
   return files;
 }
 
-describe.skipIf(!haveDrbdadm)('the resource file on the host', () => {
+describe('the resource file on the host', () => {
   it('is validated with drbdadm -c FILE dump RES: a host not named in the resource is rejected', async () => {
     const [fs1] = await productionShared();
     expect(fs1).toMatchObject({ node: 'fs1', path: '/etc/drbd.d/shared.res', owner: 'root' });
     expect(fs1!.validate).toBe('drbdadm -c %s dump shared');
-    // This machine is not fs1: what the target says when its own name is not the inventory's.
-    const r = sh(validate(fs1!, write(fs1!)));
+    // A host that is not fs1: what the target says when its own name is not the inventory's.
+    const r = sh(validate(fs1!, write(fs1!)), {}, 'not-fs1');
     expect(r.code).toBe(1);
     expect(r.err).toBe("'shared' not defined in your config (for this host).");
   });
 
-  const me = hostname();
-  it.skipIf(!/^[a-z][a-z0-9-]*$/.test(me))(
-    'passes on a host named in the resource whose address is its own (this machine, 127.0.0.1)',
-    async () => {
-      const yaml = readFileSync('inventories/sandbox.yaml', 'utf8')
-        .replace(/name: node1\n(\s+)links: \[[^\]]*\]/, `name: ${me}\n$1links: [127.0.0.1]`)
-        .replaceAll('node1', me)
-        .replaceAll('roles: [pacemaker, haproxy, galera]', 'roles: [pacemaker, haproxy, galera, drbd]');
-      const loaded = parseInventory(
-        'local.yaml',
-        `${yaml}\ndrbd:\n  resources:\n    - name: r0\n      device: /dev/drbd0\n      disk: /dev/vdb\n      members: [${me}, node2]\n`,
-      );
-      const f = renderNodeFiles(loaded, { secrets: 'mask' }).find((x) => x.kind === 'drbd' && x.node === me);
-      const r = sh(validate(f!, write(f!)));
-      expect(r.err).toBe('');
-      expect(r.code).toBe(0);
-      expect(r.out).toContain(`on ${me} {`);
-      // A broken file is rejected with drbdadm's own message.
-      const bad = { ...f!, content: f!.content.replace('protocol C;', 'protocol Q;') };
-      const rb = sh(validate(bad, write({ ...bad, node: `${me}-bad` })));
-      expect(rb.code).not.toBe(0);
-      expect(rb.err).toMatch(/protocol/i);
-    },
-  );
+  const me = 'hakit-drbd-test';
+  it('passes on a host named in the resource whose address is its own (a host named hakit-drbd-test, 127.0.0.1)', async () => {
+    const yaml = readFileSync('inventories/sandbox.yaml', 'utf8')
+      .replace(/name: node1\n(\s+)links: \[[^\]]*\]/, `name: ${me}\n$1links: [127.0.0.1]`)
+      .replaceAll('node1', me)
+      .replaceAll('roles: [pacemaker, haproxy, galera]', 'roles: [pacemaker, haproxy, galera, drbd]');
+    const loaded = parseInventory(
+      'local.yaml',
+      `${yaml}\ndrbd:\n  resources:\n    - name: r0\n      device: /dev/drbd0\n      disk: /dev/vdb\n      members: [${me}, node2]\n`,
+    );
+    const f = renderNodeFiles(loaded, { secrets: 'mask' }).find((x) => x.kind === 'drbd' && x.node === me);
+    const r = sh(validate(f!, write(f!)), {}, me);
+    expect(r.err).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.out).toContain(`on ${me} {`);
+    // A broken file is rejected with drbdadm's own message.
+    const bad = { ...f!, content: f!.content.replace('protocol C;', 'protocol Q;') };
+    const rb = sh(validate(bad, write({ ...bad, node: `${me}-bad` })), {}, me);
+    expect(rb.code).not.toBe(0);
+    expect(rb.err).toMatch(/protocol/i);
+  });
 });
 
-describe.skipIf(!haveDrbdadm)('drbdadm dry runs (-d) of the planned commands, read as fs1', () => {
+describe('drbdadm dry runs (-d) of the planned commands, read as fs1', () => {
   const asFs1 = { __DRBD_NODE__: 'fs1' };
 
   it('2 nodes: create-md --force, up, primary --force, secondary', async () => {
