@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { Operation } from '../../ops/types.js';
+import { pollLoop } from '../../shell/poll.js';
 
 export const waitSyncArgs = z.strictObject({
   /** Seconds to wait for chronyd to report itself synchronised. */
@@ -18,23 +19,21 @@ export const chronyWaitSyncOp: Operation<WaitSyncArgs> = {
   args: waitSyncArgs,
   facts: () => [],
   plan(a) {
-    const script = [
-      'deadline=',
-      'while :; do',
-      '  out=$(timeout 5 chronyc -n tracking 2>&1); rc=$?',
-      "  leap=$(printf '%s\\n' \"$out\" | sed -n 's/^Leap status[[:space:]]*:[[:space:]]*//p')",
-      '  if [ "$rc" -eq 0 ]; then',
-      "    case \"$leap\" in Normal|'Insert second'|'Delete second') exit 0 ;; esac",
-      '  fi',
-      `  now=$(date +%s); [ -n "$deadline" ] || deadline=$((now + ${a.timeout}))`,
-      '  if [ "$now" -ge "$deadline" ]; then',
-      `    echo "time not synchronised after ${a.timeout} s (leap status: \${leap:-unknown}, chronyc exit $rc); chronyc tracking:" >&2`,
-      '    printf \'%s\\n\' "$out" >&2',
-      '    exit 1',
-      '  fi',
-      '  sleep 1',
-      'done',
-    ].join('\n');
+    const script = pollLoop({
+      check: [
+        'out=$(timeout 5 chronyc -n tracking 2>&1); rc=$?',
+        "leap=$(printf '%s\\n' \"$out\" | sed -n 's/^Leap status[[:space:]]*:[[:space:]]*//p')",
+        'if [ "$rc" -eq 0 ]; then',
+        "  case \"$leap\" in Normal|'Insert second'|'Delete second') exit 0 ;; esac",
+        'fi',
+      ],
+      timeoutS: a.timeout,
+      intervalS: 1,
+      onTimeout: [
+        `echo "time not synchronised after ${a.timeout} s (leap status: \${leap:-unknown}, chronyc exit $rc); chronyc tracking:" >&2`,
+        'printf \'%s\\n\' "$out" >&2',
+      ],
+    });
     return {
       summary: 'wait until chrony is synchronised',
       steps: [

@@ -3,6 +3,7 @@ import type { FileContent } from '../../facts/file-content.js';
 import type { UnitsInfo } from '../../facts/units.js';
 import { need } from '../../ops/common.js';
 import type { FactRequest, Operation } from '../../ops/types.js';
+import { pollLoop } from '../../shell/poll.js';
 import { shq } from '../../shell/posix.js';
 
 /** The first line every corosync.conf hakit writes starts with. */
@@ -90,33 +91,29 @@ export const corosyncWaitQuorumOp: Operation<WaitQuorumArgs> = {
   args: waitQuorumArgs,
   facts: () => [],
   plan(a) {
-    const script = [
-      `want=${shq(a.nodes.join(' '))}`,
-      "nl='",
-      "'",
-      'deadline=',
-      'while :; do',
-      `  st=$(timeout 5 corosync-quorumtool -s 2>&1 | awk -v want="$want" ${shq(QUORUM_AWK)})`,
-      ...(a.dc
-        ? [
-            "  dc='not asked (members and quorum first)'",
-            '  if [ "$st" = ok ]; then',
-            '    timeout 5 crmadmin -D -t 1000 >/dev/null 2>&1 && exit 0',
-            '    dc="no (crmadmin -D did not answer)"',
-            '  fi',
-          ]
-        : ['  [ "$st" = ok ] && exit 0']),
-      `  now=$(date +%s); [ -n "$deadline" ] || deadline=$((now + ${a.timeout}))`,
-      '  if [ "$now" -ge "$deadline" ]; then',
-      '    if [ "$st" = ok ]; then missing=" none"; quorate=yes',
-      `    else head=\${st%%"$nl"*}; rest=\${head#wait|}; missing=\${rest%|*}; quorate=\${rest##*|}; fi`,
-      `    echo "not reached in ${a.timeout} s: missing members:\${missing:- none}; quorate: $quorate${a.dc ? '; DC elected: $dc' : ''}" >&2`,
-      `    [ "$st" = ok ] || printf '%s\\n' "\${st#*"$nl"}" >&2`,
-      '    exit 1',
-      '  fi',
-      '  sleep 0.5',
-      'done',
-    ].join('\n');
+    const script = pollLoop({
+      setup: [`want=${shq(a.nodes.join(' '))}`, "nl='", "'"],
+      check: [
+        `st=$(timeout 5 corosync-quorumtool -s 2>&1 | awk -v want="$want" ${shq(QUORUM_AWK)})`,
+        ...(a.dc
+          ? [
+              "dc='not asked (members and quorum first)'",
+              'if [ "$st" = ok ]; then',
+              '  timeout 5 crmadmin -D -t 1000 >/dev/null 2>&1 && exit 0',
+              '  dc="no (crmadmin -D did not answer)"',
+              'fi',
+            ]
+          : ['[ "$st" = ok ] && exit 0']),
+      ],
+      timeoutS: a.timeout,
+      intervalS: 0.5,
+      onTimeout: [
+        'if [ "$st" = ok ]; then missing=" none"; quorate=yes',
+        `else head=\${st%%"$nl"*}; rest=\${head#wait|}; missing=\${rest%|*}; quorate=\${rest##*|}; fi`,
+        `echo "not reached in ${a.timeout} s: missing members:\${missing:- none}; quorate: $quorate${a.dc ? '; DC elected: $dc' : ''}" >&2`,
+        `[ "$st" = ok ] || printf '%s\\n' "\${st#*"$nl"}" >&2`,
+      ],
+    });
     return {
       summary: `wait for ${a.nodes.length} members, quorum${a.dc ? ' and a DC' : ''}`,
       steps: [
