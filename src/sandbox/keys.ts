@@ -1,9 +1,29 @@
 import { chmod, writeFile } from 'node:fs/promises';
 import ssh2 from 'ssh2';
 
+type KeyGen = (comment: string) => { private: string; public: string };
+const ssh2Ed25519: KeyGen = (comment) => ssh2.utils.generateKeyPairSync('ed25519', { comment });
+
+/**
+ * A fresh ed25519 key pair that ssh2 itself can read back. ssh2's generator drops a leading zero byte of the
+ * public key about once in 270 keys (a 31-byte key: "Malformed OpenSSH private key" at every login, seen as a
+ * sandbox whose nodes never answered SSH): such a pair is thrown away and another made, at most 20 times.
+ */
+export function ed25519Pair(comment: string, gen: KeyGen = ssh2Ed25519): { private: string; public: string } {
+  for (let i = 0; i < 20; i++) {
+    const pair = gen(comment);
+    if (
+      !(ssh2.utils.parseKey(pair.private) instanceof Error) &&
+      !(ssh2.utils.parseKey(pair.public) instanceof Error)
+    )
+      return pair;
+  }
+  throw new Error('could not generate an ed25519 key pair that ssh2 can read (20 tries)');
+}
+
 /** Writes a fresh ed25519 key pair: `path` (OpenSSH private key, mode 0600) and `path.pub`. */
 export async function writeKeyPair(path: string, comment: string): Promise<{ publicKey: string }> {
-  const pair = ssh2.utils.generateKeyPairSync('ed25519', { comment });
+  const pair = ed25519Pair(comment);
   await writeFile(path, pair.private, { mode: 0o600 });
   await chmod(path, 0o600);
   const publicKey = `${pair.public.trim()}\n`;
