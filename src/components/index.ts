@@ -7,6 +7,7 @@ import { drbd } from './drbd/index.js';
 import { drbdInitialPrimaryOp, drbdInitOp } from './drbd/ops.js';
 import { galera } from './galera/index.js';
 import { galeraBootstrapOp, galeraJoinOp, galeraRecoverOp, galeraUsersOp } from './galera/ops.js';
+import { galeraRestartOp } from './galera/restart-op.js';
 import { haproxy } from './haproxy/index.js';
 import { selinuxPolicyOp } from './host-prep/selinux-policy-op.js';
 import { hosts } from './hosts/index.js';
@@ -54,6 +55,7 @@ export const COMPONENT_OPS: readonly AnyOperation[] = [
   galeraBootstrapOp,
   galeraJoinOp,
   galeraUsersOp,
+  galeraRestartOp,
   drbdInitOp,
   drbdInitialPrimaryOp,
 ];

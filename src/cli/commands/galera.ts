@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { memberOf } from '../../components/galera/member.js';
 import {
@@ -16,7 +17,8 @@ import { type FactRequest, factKey } from '../../facts/request.js';
 import { galeraMembers } from '../../inventory/index.js';
 import { loadInventory } from '../../inventory/load.js';
 import type { OutputMode, Writable } from '../../output/index.js';
-import { openSession, type Session } from '../../session/index.js';
+import { openSession, packageRoot, type Session } from '../../session/index.js';
+import { addRunOptions, cliToOptions, runPlaybookCommand } from './run.js';
 
 export interface GaleraStatusOptions {
   inventory: string;
@@ -112,6 +114,31 @@ export async function galeraStatusCommand(
   }
 }
 
+/** The playbook `hakit galera restart` runs. */
+export function galeraRestartPlaybookPath(): string {
+  return join(packageRoot(), 'playbooks', 'galera-restart.yaml');
+}
+
+/**
+ * `hakit galera restart`: the rolling restart (playbooks/galera-restart.yaml) under the host lock. An inventory
+ * without Galera members is refused before any host is contacted.
+ */
+export async function galeraRestartCommand(
+  o: Parameters<typeof cliToOptions>[1],
+  extra: Pick<Parameters<typeof runPlaybookCommand>[0], 'out' | 'signal'> = {},
+): Promise<number> {
+  const loaded = await loadInventory(o.inventory);
+  if (!loaded.inventory.galera || !galeraMembers(loaded.inventory).length)
+    throw new InputError(
+      `${o.inventory}: no Galera members (no galera section, or no node with the galera role)`,
+    );
+  return runPlaybookCommand({
+    ...cliToOptions(galeraRestartPlaybookPath(), o),
+    ...extra,
+    lock: 'hakit galera restart',
+  });
+}
+
 export function registerGalera(program: Command): void {
   const galera = program
     .command('galera')
@@ -141,4 +168,13 @@ export function registerGalera(program: Command): void {
       });
       process.exitCode = exitCode;
     });
+  addRunOptions(
+    galera
+      .command('restart')
+      .description(
+        'Rolling restart of the Galera members, one at a time: out of HAProxy, restarted, Synced with the whole cluster, back in HAProxy, then the next (playbooks/galera-restart.yaml). Refused on a member that is not Synced in a complete cluster',
+      ),
+  ).action(async (c: Parameters<typeof cliToOptions>[1]) => {
+    process.exitCode = await galeraRestartCommand(c);
+  });
 }

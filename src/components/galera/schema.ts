@@ -24,6 +24,12 @@ export const galeraSchema = s({
     .describe('Extra wsrep_provider_options.'),
   check_user: z.string().default('clustercheck').describe('User of the Galera health check (port 9200).'),
   check_password: secretRef.optional().describe('Password of the health check user (secret reference).'),
+  check_available_when_donor: z
+    .boolean()
+    .default(false)
+    .describe(
+      'The health check (clustercheck, port 9200) answers 200 for a donor (wsrep_local_state 2, Donor/Desynced) too. Leave false with rsync SST: an rsync donor blocks writes while it sends. Read-only nodes answer 503 either way.',
+    ),
   garbd: s({
     node: nodeName.describe('Inventory node that runs garbd (role garbd).'),
   })

@@ -1,6 +1,7 @@
 import { type InventoryNode, primaryAddress, requireNode } from '../../model/index.js';
 import type { Layout } from '../../render/layout.js';
 import type { Inventory } from '../inventory-schema.js';
+import { DRAIN_ANSWERS, DRAIN_FILE } from './drain.js';
 import { galeraMembers } from './members.js';
 
 /**
@@ -38,6 +39,9 @@ export function galeraView(inv: Inventory, node: InventoryNode, layout: Layout) 
       port: galeraCheckPort(inv),
       script: layout.clustercheckScript,
       credentials: layout.clustercheckCredentials,
+      available_when_donor: g.check_available_when_donor,
+      drain_file: DRAIN_FILE,
+      drain_answers: DRAIN_ANSWERS,
     },
   };
 }

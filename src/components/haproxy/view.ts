@@ -65,6 +65,9 @@ export function haproxyView(inv: Inventory) {
         `inter ${haproxyTime(ck.inter)}`,
         `fall ${ck.fall}`,
         `rise ${ck.rise}`,
+        // Galera (one writer at a time): a node marked DOWN (not Synced, draining for a restart, crashed) has its
+        // client sessions cut at once, so clients reconnect to the next server instead of hanging on it.
+        ...(ck.type === 'galera' ? ['on-marked-down shutdown-sessions'] : []),
       ].join(' ');
       return {
         name: b.name,
