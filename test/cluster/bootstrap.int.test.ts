@@ -10,6 +10,7 @@ import type { CliResult } from '../support/cli.js';
 import { sandboxTarget, useSandbox } from '../support/sandbox-fixture.js';
 import { sshCli } from '../support/ssh-cli.js';
 import { galeraOutageCases } from './galera-outage.cases.js';
+import { galeraRestartCases } from './galera-restart.cases.js';
 import { interruptCases } from './interrupt.cases.js';
 import { sharedCluster } from './shared-cluster.js';
 
@@ -313,6 +314,7 @@ describe('hakit bootstrap on a fresh sandbox', () => {
   // this order, before the secret scan that reads everything they printed too.
   interruptCases(cluster);
   galeraOutageCases(cluster);
+  galeraRestartCases(cluster);
 
   it('no secret appears in anything hakit printed', async () => {
     const sb = sandbox();

@@ -57,6 +57,8 @@ export function restartScript(i: RestartScriptInput): string {
   const lines = [
     'set -u',
     `node=${shq(i.node)}`,
+    // Progress goes to stdout and to the member's journal (journalctl -t hakit-galera-restart): the audit trail.
+    'say() { echo "$*"; logger -t hakit-galera-restart -- "$*" 2>/dev/null || true; }',
     `out=$(timeout 10 mariadb --connect-timeout=5 -N -B -e ${shq(STATUS_QUERY)} 2>&1) || {`,
     `  echo "refusing to restart $node: MariaDB does not answer: $(printf '%s' "$out" | head -n 2 | tr '\\n' ' ')" >&2; exit 1; }`,
     `st=$(${field('wsrep_cluster_status')}); ls=$(${field('wsrep_local_state_comment')}); sz=$(${field('wsrep_cluster_size')})`,
@@ -87,10 +89,10 @@ export function restartScript(i: RestartScriptInput): string {
       '      elif [ "$any" = 1 ]; then short="$short $name"',
       '      else unseen="$unseen $name"; fi',
       '    done',
-      '    [ -z "$short$unseen" ] && { echo "HAProxy on$seen: $node $3"; return 0; }',
+      '    [ -z "$short$unseen" ] && { say "HAProxy on$seen: $node $3"; return 0; }',
       '    if [ "$(date +%s)" -ge "$deadline" ]; then',
       `      [ -n "$short" ] && { echo "HAProxy on$short did not see $node $3 within ${i.checkerWaitS} s ($2 checks answered $1 needed)" >&2; return 1; }`,
-      `      echo "HAProxy on$seen: $node $3; note: no health check from$unseen within ${i.checkerWaitS} s (HAProxy not running there?)"`,
+      `      say "HAProxy on$seen: $node $3; note: no health check from$unseen within ${i.checkerWaitS} s (HAProxy not running there?)"`,
       '      return 0',
       '    fi',
       '    sleep 0.2',
@@ -114,6 +116,6 @@ export function restartScript(i: RestartScriptInput): string {
       `echo "$(( $(date +%s) + ${ttl} )) ready" > ${file}`,
       `wait_seen 200 ${i.rise} 'UP again' || exit 1`,
     );
-  lines.push('echo "$node restarted"');
+  lines.push(`say "$node restarted, Synced with all ${i.expectedSize}"`);
   return lines.join('\n');
 }
