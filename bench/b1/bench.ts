@@ -6,7 +6,8 @@
  * Per repetition: the sandbox `bench-b1` is created anew (untimed: new containers from the package-cache image,
  * new keys, new secrets), then (c) the full bootstrap is timed and split from its own JSON events into (a) the
  * tasks that install packages and (b) everything else, then (d) the no-op rerun is timed; it must report changed=0
- * and failed=0 on every host, else the bench fails. Prints medians, where the time goes, and the targets; writes
+ * and failed=0 on every host, else the bench fails; then (e) a Galera rolling restart of the 3 members is timed
+ * (`hakit galera restart`: each member drained from HAProxy, restarted, Synced, back in HAProxy, in turn). Prints medians, where the time goes, and the targets; writes
  * bench/results/<ts>.json. Exit: 0 targets met, 3 a target missed, 1 an error (a failed run, a rerun that changed).
  */
 
@@ -49,6 +50,8 @@ interface CpuUse {
 export interface B1Sample extends BootstrapSplit {
   rep: number;
   noopMs: number;
+  /** (e) `hakit galera restart` of the 3 members, after the no-op rerun. */
+  restartMs: number;
   /** 1-minute load average just before the bootstrap and just before the no-op rerun. */
   load: { bootstrap: number; noop: number };
   cpu: { bootstrap: CpuUse; noop: CpuUse };
@@ -76,6 +79,10 @@ async function freshHosts(): Promise<{ sb: Sandbox; ms: number }> {
   if (await loadSandbox(B1_SANDBOX, { cwd: REPO })) await sandboxDown(B1_SANDBOX, { cwd: REPO });
   const sb = await sandboxUp({ name: B1_SANDBOX, nodes: NODES, cwd: REPO, onProgress: (m) => log(m) });
   return { sb, ms: performance.now() - t0 };
+}
+
+function galeraRestartArgs(inventory: string): string[] {
+  return [join(REPO, 'bin', 'hakit.js'), 'galera', 'restart', '-i', inventory, '--output', 'json'];
 }
 
 function bootstrapArgs(inventory: string): string[] {
@@ -131,10 +138,19 @@ export async function runB1(o: B1Options, command: string): Promise<number> {
       const problem = noopProblem(noop.events);
       if (problem) noopProblems.push(`rep ${rep}: ${problem}`);
 
+      const restart = await timed(
+        process.execPath,
+        galeraRestartArgs(sb.inventoryPath),
+        { ...process.env },
+        REPO,
+      );
+      if (restart.exitCode !== 0) throw failure(`rep ${rep}: galera restart`, restart);
+
       samples.push({
         rep,
         ...split,
         noopMs: noop.ms,
+        restartMs: restart.ms,
         load: { bootstrap: loadBoot, noop: loadNoop },
         cpu: { bootstrap: bootCpu, noop: noopCpu },
         freshHostsMs: fresh.ms,
@@ -144,7 +160,7 @@ export async function runB1(o: B1Options, command: string): Promise<number> {
       log(
         `rep ${rep}: package install ${seconds(split.packageMs)}, rest ${seconds(split.restMs)}, ` +
           `full ${seconds(split.totalMs)} (load ${loadBoot.toFixed(2)}); no-op ${seconds(noop.ms)} ` +
-          `(load ${loadNoop.toFixed(2)})${problem ? ` NOT A NO-OP: ${problem}` : ''}`,
+          `(load ${loadNoop.toFixed(2)})${problem ? ` NOT A NO-OP: ${problem}` : ''}; galera restart ${seconds(restart.ms)}`,
       );
     }
   } finally {
@@ -156,6 +172,7 @@ export async function runB1(o: B1Options, command: string): Promise<number> {
     restMs: median(samples.map((s) => s.restMs)),
     totalMs: median(samples.map((s) => s.totalMs)),
     noopMs: median(samples.map((s) => s.noopMs)),
+    restartMs: median(samples.map((s) => s.restartMs)),
   };
   const targets = b1Targets(med, noopProblems);
   const loadAfter = loadavg();
@@ -202,13 +219,13 @@ function cpuText(uses: readonly CpuUse[]): string {
 export function report(
   reps: number,
   samples: readonly B1Sample[],
-  med: { packageMs: number; restMs: number; totalMs: number; noopMs: number },
+  med: { packageMs: number; restMs: number; totalMs: number; noopMs: number; restartMs: number },
   targets: readonly B1Target[],
   loadBefore: readonly number[],
   loadAfter: readonly number[],
 ): string[] {
   const range = (xs: number[]) => [seconds(Math.min(...xs)), seconds(Math.max(...xs))];
-  const col = (k: 'packageMs' | 'restMs' | 'totalMs' | 'noopMs') => samples.map((s) => s[k]);
+  const col = (k: 'packageMs' | 'restMs' | 'totalMs' | 'noopMs' | 'restartMs') => samples.map((s) => s[k]);
   const rows = [
     ['phase', 'median', 'min', 'max', 'hakit CPU: controller + hosts'],
     ['(a) package install', seconds(med.packageMs), ...range(col('packageMs')), ''],
@@ -225,15 +242,17 @@ export function report(
       ...range(col('noopMs')),
       cpuText(samples.map((s) => s.cpu.noop)),
     ],
+    ['(e) Galera rolling restart, 3 members', seconds(med.restartMs), ...range(col('restartMs')), ''],
   ];
   const perRep = [
-    ['rep', '(a)', '(b)', '(c)', '(d)', 'load before (c)', 'load before (d)'],
+    ['rep', '(a)', '(b)', '(c)', '(d)', '(e)', 'load before (c)', 'load before (d)'],
     ...samples.map((s) => [
       String(s.rep),
       seconds(s.packageMs),
       seconds(s.restMs),
       seconds(s.totalMs),
       seconds(s.noopMs),
+      seconds(s.restartMs),
       s.load.bootstrap.toFixed(2),
       s.load.noop.toFixed(2),
     ]),
