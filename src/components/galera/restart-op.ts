@@ -21,7 +21,7 @@ export const galeraRestartArgs = z.strictObject({
     members: z.array(name).optional(),
     garbd: z.looseObject({ node: name }).nullish(),
   }),
-  /** The inventory's nodes (`"{{ nodes }}"`). */
+  /** The inventory's nodes (`"{{ inventory.nodes }}"`: their links are the addresses checks come from). */
   nodes: z.array(z.looseObject({ name, roles: z.array(z.string()), links: z.array(link) })),
   /** The inventory's haproxy section (`"{{ inventory.haproxy }}"`), absent without HAProxy. */
   haproxy: z
