@@ -13,6 +13,7 @@ import { galeraOutageCases } from './galera-outage.cases.js';
 import { galeraRestartCases } from './galera-restart.cases.js';
 import { interruptCases } from './interrupt.cases.js';
 import { sharedCluster } from './shared-cluster.js';
+import { timeSyncCases } from './time-sync.cases.js';
 
 /**
  * `hakit bootstrap` on a fresh 3-node sandbox: every fact below is read from the hosts themselves
@@ -315,6 +316,7 @@ describe('hakit bootstrap on a fresh sandbox', () => {
   interruptCases(cluster);
   galeraOutageCases(cluster);
   galeraRestartCases(cluster);
+  timeSyncCases(cluster);
 
   it('no secret appears in anything hakit printed', async () => {
     const sb = sandbox();
