@@ -59,7 +59,12 @@ export function timeSyncCases(c: SharedCluster): void {
 
       await c.on(
         'node1',
-        'chronyd -x -f /root/hakit-test-chrony/server.conf && test -S /run/hakit-test-chrony-srv/chronyd.sock',
+        [
+          'chronyd -x -f /root/hakit-test-chrony/server.conf || exit 1',
+          // chronyd returns once it forked: wait (bounded) until the server has written its pid file.
+          'for i in $(seq 1 100); do [ -s /run/hakit-test-chrony-srv/chronyd.pid ] && exit 0; sleep 0.1; done',
+          'echo "the serving chronyd did not start" >&2; exit 1',
+        ].join('\n'),
       );
       const ok = await hakit(
         ['run', playbook('wait-time.yaml'), '-i', c.baseInventory(), '--limit', 'node1', '--output', 'json'],
