@@ -9,7 +9,9 @@ import { galera } from './galera/index.js';
 import { galeraBootstrapOp, galeraJoinOp, galeraRecoverOp, galeraUsersOp } from './galera/ops.js';
 import { galeraRestartOp } from './galera/restart-op.js';
 import { haproxy } from './haproxy/index.js';
+import { firewallOp } from './host-prep/firewall-op.js';
 import { selinuxPolicyOp } from './host-prep/selinux-policy-op.js';
+import { sshRootKeyOp, sshTrustOp } from './host-prep/ssh-trust-op.js';
 import { hosts } from './hosts/index.js';
 import { keepalived } from './keepalived/index.js';
 import { pacemakerCibOp } from './pacemaker/cib-op.js';
@@ -36,6 +38,7 @@ export type {
   Component,
   ComponentContext,
   FileSpec,
+  FirewallNeed,
   InventorySecrets,
   SelinuxBooleanNeed,
   SelinuxNeeds,
@@ -51,6 +54,9 @@ export const COMPONENT_OPS: readonly AnyOperation[] = [
   pacemakerCibOp,
   haRepositoryOp,
   selinuxPolicyOp,
+  firewallOp,
+  sshRootKeyOp,
+  sshTrustOp,
   galeraRecoverOp,
   galeraBootstrapOp,
   galeraJoinOp,

@@ -77,6 +77,20 @@ export interface SelinuxNeeds {
   booleans: SelinuxBooleanNeed[];
 }
 
+/**
+ * Traffic a component's daemons on a node must receive through the host firewall (`host_prep.firewall: manage`;
+ * see host-prep/firewall-needs.ts). `vrrp` is IP protocol 112 (no port).
+ */
+export interface FirewallNeed {
+  proto: 'tcp' | 'udp' | 'vrrp';
+  /** Absent for vrrp. */
+  port?: number;
+  /** Who may send it: `any` (a public listener), or the addresses of the cluster nodes that talk to it. */
+  from: 'any' | string[];
+  /** Who listens, for summaries and rule comments, e.g. "corosync link 0". */
+  why: string;
+}
+
 /** An HA component: the files it gives a node and the packages it needs per package family. */
 export interface Component {
   name: string;
@@ -84,4 +98,6 @@ export interface Component {
   packages(ctx: ComponentContext): string[];
   /** Ports to label and booleans to set where the node runs SELinux (absent: nothing). */
   selinux?(ctx: ComponentContext): SelinuxNeeds;
+  /** Traffic the host firewall must let in for the component's daemons on the node (absent: none). */
+  firewall?(ctx: ComponentContext): FirewallNeed[];
 }

@@ -208,7 +208,9 @@ async function prepareOp(
   let rawArgs = rendered;
   if (task.op === 'template') ({ opName, rawArgs } = await prepareTemplate(rendered, scope, ctx));
   if (FILE_OPS.has(task.op)) rawArgs = resolveConfigFile(task.op, rendered, scope, ctx);
-  if (task.op === 'selinux_policy') rawArgs = resolveSelinuxPolicy(rendered, scope, ctx);
+  if (task.op === 'selinux_policy')
+    rawArgs = resolveFromState('selinux_policy', 'selinux', rendered, scope, ctx);
+  if (task.op === 'firewall') rawArgs = resolveFromState('firewall', 'firewall', rendered, scope, ctx);
   const op = ctx.opts.ops.get(opName) as Operation<unknown> | undefined;
   if (!op) throw new HakitError(`unknown operation "${opName}"`, { code: 'E_OP' });
   const parsed = op.args.safeParse(rawArgs);
@@ -400,22 +402,29 @@ function resolveConfigFile(
 }
 
 /**
- * `selinux_policy: {}`: the ports to label and booleans to set come from the host's desired state (the components'
- * SELinux needs), so a playbook never retypes a port list.
+ * `selinux_policy: {}` and `firewall: {}`: the ports to label and booleans to set, or the firewall's rules, come
+ * from the host's desired state (the components' needs), so a playbook never retypes a port list.
  */
-function resolveSelinuxPolicy(args: unknown, scope: Record<string, unknown>, ctx: TaskContext): unknown {
+function resolveFromState(
+  op: string,
+  part: 'selinux' | 'firewall',
+  args: unknown,
+  scope: Record<string, unknown>,
+  ctx: TaskContext,
+): unknown {
   if (args === null || typeof args !== 'object' || Array.isArray(args)) return args;
   if (!ctx.opts.desired)
-    throw new HakitError('selinux_policy: this run has no desired state (run it with hakit run/bootstrap)', {
+    throw new HakitError(`${op}: this run has no desired state (run it with hakit run/bootstrap)`, {
       code: 'E_ARGS',
     });
   const host = String(scope.host);
   const state = ctx.opts.desired(host, (scope.facts ?? {}) as Record<string, unknown>);
-  if (!state.selinux)
-    throw new HakitError(`selinux_policy: the desired state of ${host} has no SELinux part`, {
+  const value = state[part];
+  if (!value)
+    throw new HakitError(`${op}: the desired state of ${host} has no ${part} part`, {
       code: 'E_ARGS',
     });
-  return { ...args, spec: { node: host, ...state.selinux } };
+  return { ...args, spec: { node: host, ...value } };
 }
 
 function describeError(err: unknown, where: SourceRef): string {

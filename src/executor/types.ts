@@ -20,13 +20,13 @@ export interface RunOptions {
   /** The connector of a host, one per host for the whole run (e.g. `pool.get(target)`). */
   connector(host: string): Connector;
   /**
-   * The host's desired state (files of every component) for `config_file` tasks, and its SELinux needs for
-   * `selinux_policy`; computed once per host.
+   * The host's desired state (files of every component) for `config_file` tasks, its SELinux needs for
+   * `selinux_policy` and its firewall rules for `firewall`; computed once per host.
    */
   desired?: (
     host: string,
     facts: Record<string, unknown>,
-  ) => Pick<DesiredState, 'files' | 'packages'> & Partial<Pick<DesiredState, 'selinux'>>;
+  ) => Pick<DesiredState, 'files' | 'packages'> & Partial<Pick<DesiredState, 'selinux' | 'firewall'>>;
   ops: OpCatalog;
   facts: FactSource;
   /** Facts gathered for every host during preflight (visible as `facts.NAME` in `when`). */

@@ -8,6 +8,7 @@ import { drbdStateFact } from './drbd-state.js';
 import { FactError } from './errors.js';
 import { type FileInfo, fileFact } from './file.js';
 import { type FileContent, fileContentFact } from './file-content.js';
+import { firewallFact } from './firewall.js';
 import { galeraStateFact } from './galera-state.js';
 import { haproxyStatFact } from './haproxy-stat.js';
 import { type InitInfo, initFact } from './init.js';
@@ -20,6 +21,7 @@ import { pathExistsFact } from './path-exists.js';
 import type { FactRequest } from './request.js';
 import { type SelinuxInfo, selinuxFact } from './selinux.js';
 import { selinuxPolicyFact } from './selinux-policy.js';
+import { sshTrustFact } from './ssh-trust.js';
 import { type SysctlValues, sysctlFact } from './sysctl.js';
 import type { AnyFact } from './types.js';
 import { type UnitsInfo, unitsFact } from './units.js';
@@ -32,6 +34,8 @@ export const facts: Record<string, AnyFact> = Object.fromEntries(
     packageManagerFact,
     selinuxFact,
     selinuxPolicyFact,
+    firewallFact,
+    sshTrustFact,
     packagesFact,
     packageUpdatesFact,
     unitsFact,

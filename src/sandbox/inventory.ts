@@ -80,7 +80,8 @@ export function inventoryObject(
     })),
     host_prep: {
       selinux: 'enforcing',
-      firewall: 'leave',
+      firewall: 'manage',
+      ssh_trust: true,
       chrony: { pools: ['2.debian.pool.ntp.org'] },
     },
     pacemaker,

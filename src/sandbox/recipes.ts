@@ -36,6 +36,7 @@ export const CACHED_PACKAGES = [
   'chrony',
   'keepalived',
   'drbd-utils',
+  'ufw',
 ];
 
 /** Units that make no sense in a container (no consoles, no udev, no kernel modules) or would race playbooks. */

@@ -1,5 +1,11 @@
+import { type DesiredFirewall, desiredFirewall } from '../components/host-prep/firewall-needs.js';
 import { type DesiredSelinux, desiredSelinux } from '../components/host-prep/selinux-needs.js';
-import { COMPONENTS, type ComponentContext, type SelinuxNeeds } from '../components/index.js';
+import {
+  COMPONENTS,
+  type ComponentContext,
+  type FirewallNeed,
+  type SelinuxNeeds,
+} from '../components/index.js';
 import type { LoadedInventory } from '../inventory/index.js';
 import type { InventoryNode, SecretMasker } from '../model/index.js';
 import type { SecretProvider } from '../render/handlebars-env.js';
@@ -16,6 +22,8 @@ export interface DesiredState {
   packages: string[];
   /** SELinux port labels and booleans the host's daemons need (applied by `selinux_policy`). */
   selinux: DesiredSelinux;
+  /** The host firewall's allow rules for the host's daemons (applied by `firewall`). */
+  firewall: DesiredFirewall;
 }
 
 export interface DesiredOptions {
@@ -64,9 +72,11 @@ export function desiredState(
   const files: RenderedFile[] = [];
   const packages = new Set<string>();
   const selinuxNeeds: SelinuxNeeds[] = [];
+  const firewallNeeds: FirewallNeed[] = [];
   for (const component of COMPONENTS) {
     for (const p of component.packages(ctx)) packages.add(p);
     if (component.selinux) selinuxNeeds.push(component.selinux(ctx));
+    if (component.firewall) firewallNeeds.push(...component.firewall(ctx));
     for (const spec of component.files(ctx)) {
       const secrets = new FileSecrets(loaded, opts);
       // Binary files: the bytes are read only when written (`binary()`); render and check show the mask.
@@ -102,5 +112,7 @@ export function desiredState(
   }
   const selinux = desiredSelinux(ctx, selinuxNeeds);
   for (const p of selinux.packages) packages.add(p);
-  return { node: node.name, layout: opts.layout, files, packages: [...packages], selinux };
+  const firewall = desiredFirewall(ctx, firewallNeeds);
+  for (const p of firewall.packages) packages.add(p);
+  return { node: node.name, layout: opts.layout, files, packages: [...packages], selinux, firewall };
 }

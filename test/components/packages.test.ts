@@ -29,7 +29,7 @@ describe('the packages of a cluster node, per package family', () => {
     ]);
   });
 
-  it('apt (Debian): pacemaker-cli-utils and fence-agents', async () => {
+  it('apt (Debian): pacemaker-cli-utils and fence-agents; ufw (host_prep.firewall: manage)', async () => {
     expect(await packagesOf(DEBIAN_LAYOUT)).toEqual([
       'corosync',
       'pacemaker',
@@ -41,6 +41,7 @@ describe('the packages of a cluster node, per package family', () => {
       'galera-4',
       'rsync',
       'chrony',
+      'ufw',
     ]);
   });
 });

@@ -104,7 +104,7 @@ export async function runPlaybookCommand(o: PlaybookCommandOptions): Promise<num
         })),
       },
       // The file layout (and the views that depend on it) follows the host's package manager.
-      // `state`: the host's desired packages (and semanage's, for the SELinux step), and the ids of its DRBD resource
+      // `state`: the host's desired packages (and semanage's, for the SELinux step; ufw's, for the firewall step), and the ids of its DRBD resource
       // files (playbooks/drbd.yaml loops).
       hostVars: (host, facts) => {
         const d = session.desired(host, facts);
@@ -113,6 +113,7 @@ export async function runPlaybookCommand(o: PlaybookCommandOptions): Promise<num
           state: {
             packages: d.packages,
             selinux: { packages: d.selinux.packages },
+            firewall: { packages: d.firewall.packages },
             drbd_files: d.files.filter((f) => f.kind === 'drbd').map((f) => f.id),
           },
         };

@@ -1,5 +1,6 @@
 import { clusterNodes } from '../../model/index.js';
 import type { Component, ComponentContext, FileSpec } from '../types.js';
+import { corosyncFirewall } from './firewall.js';
 import { corosyncView } from './view.js';
 
 export const COROSYNC_AUTHKEY = '/etc/corosync/authkey';
@@ -11,6 +12,7 @@ export function isClusterMember(ctx: ComponentContext): boolean {
 /** corosync.conf (checked by `corosync -t` on the node itself) and the shared authkey (0400, never shown). */
 export const corosync: Component = {
   name: 'corosync',
+  firewall: corosyncFirewall,
   files(ctx) {
     if (!isClusterMember(ctx)) return [];
     const specs: FileSpec[] = [];

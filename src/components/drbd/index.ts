@@ -1,9 +1,11 @@
 import type { Component } from '../types.js';
+import { drbdFirewall } from './firewall.js';
 import { drbdMemberNames, drbdView } from './view.js';
 
 /** One resource file per DRBD resource the node takes part in, and drbd-utils on its members. */
 export const drbd: Component = {
   name: 'drbd',
+  firewall: drbdFirewall,
   files(ctx) {
     const dir = ctx.layout.drbdDir;
     return (ctx.inv.drbd?.resources ?? [])

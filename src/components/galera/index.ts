@@ -1,4 +1,5 @@
 import type { Component, FileSpec } from '../types.js';
+import { galeraFirewall } from './firewall.js';
 import { galeraMembers } from './members.js';
 import { galeraSelinux } from './selinux.js';
 import { galeraView, garbdView } from './view.js';
@@ -6,6 +7,7 @@ import { galeraView, garbdView } from './view.js';
 /** galera.cnf, the clustercheck health service (script, credentials, socket unit), garbd's settings. */
 export const galera: Component = {
   name: 'galera',
+  firewall: galeraFirewall,
   files(ctx) {
     const { inv, node, layout } = ctx;
     const specs: FileSpec[] = [];

@@ -1,3 +1,4 @@
+import type { Inventory } from '../inventory-schema.js';
 import type { ComponentContext, SelinuxNeeds, SelinuxPortNeed } from '../types.js';
 import { galeraMembers } from './members.js';
 import { GALERA_GCOMM_PORT } from './view.js';
@@ -9,6 +10,19 @@ export const GALERA_SST_PORT = 4444;
 function portOf(v: unknown): number | null {
   const m = /:(\d{1,5})$/.exec(String(v));
   return m ? Number(m[1]) : null;
+}
+
+/**
+ * Galera's ports besides the client port: group communication (`base_port` in provider_options, default 4567), IST
+ * (`ist.recv_addr`'s port, default group communication + 1) and SST (4444).
+ */
+export function galeraPorts(g: NonNullable<Inventory['galera']>): {
+  gcomm: number;
+  ist: number;
+  sst: number;
+} {
+  const gcomm = Number(g.provider_options.base_port ?? GALERA_GCOMM_PORT) || GALERA_GCOMM_PORT;
+  return { gcomm, ist: portOf(g.provider_options['ist.recv_addr']) ?? gcomm + 1, sst: GALERA_SST_PORT };
 }
 
 /**
@@ -30,8 +44,7 @@ function portOf(v: unknown): number | null {
 export function galeraSelinux(ctx: ComponentContext): SelinuxNeeds {
   const g = ctx.inv.galera;
   if (!g || !galeraMembers(ctx.inv).includes(ctx.node.name)) return { ports: [], booleans: [] };
-  const base = Number(g.provider_options.base_port ?? GALERA_GCOMM_PORT) || GALERA_GCOMM_PORT;
-  const ist = portOf(g.provider_options['ist.recv_addr']) ?? base + 1;
+  const { gcomm: base, ist } = galeraPorts(g);
   const ports: SelinuxPortNeed[] = [];
   const add = (port: number, why: string) => {
     if (!ports.some((p) => p.port === port)) ports.push({ port, proto: 'tcp', type: 'mysqld_port_t', why });

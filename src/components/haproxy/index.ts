@@ -1,9 +1,11 @@
 import type { Component } from '../types.js';
+import { haproxyFirewall } from './firewall.js';
 import { haproxySelinux } from './selinux.js';
 import { haproxyView } from './view.js';
 
 export const haproxy: Component = {
   name: 'haproxy',
+  firewall: haproxyFirewall,
   files(ctx) {
     if (!ctx.inv.haproxy || !ctx.node.roles.includes('haproxy')) return [];
     return [

@@ -8,6 +8,6 @@ export function hostPrepChecks(inv: Inventory, f: Findings): void {
   if (inv.host_prep.firewall === 'disabled')
     f.warn(
       ['host_prep', 'firewall'],
-      'firewall: disabled is not applied yet (hakit leaves the host firewall as it is); when it is, the firewall will be stopped and disabled',
+      'the host firewall (ufw, firewalld) will be stopped and disabled: every port of the nodes is open',
     );
 }

@@ -1,8 +1,10 @@
 import type { Component } from '../types.js';
+import { keepalivedFirewall } from './firewall.js';
 import { keepalivedView } from './view.js';
 
 export const keepalived: Component = {
   name: 'keepalived',
+  firewall: keepalivedFirewall,
   files(ctx) {
     const member = ctx.inv.keepalived?.instances.some((i) => i.members.some((m) => m.node === ctx.node.name));
     if (!member) return [];

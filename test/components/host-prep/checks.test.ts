@@ -9,7 +9,7 @@ describe('host preparation checks', () => {
       findings(hostPrepChecks, inventory({ host_prep: { selinux: 'permissive', firewall: 'disabled' } })),
     ).toEqual([
       'warning host_prep.selinux: SELinux will be set to permissive on hosts that have it',
-      'warning host_prep.firewall: firewall: disabled is not applied yet (hakit leaves the host firewall as it is); when it is, the firewall will be stopped and disabled',
+      'warning host_prep.firewall: the host firewall (ufw, firewalld) will be stopped and disabled: every port of the nodes is open',
     ]);
   });
 });
