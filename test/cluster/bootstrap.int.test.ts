@@ -11,6 +11,7 @@ import { sandboxTarget, useSandbox } from '../support/sandbox-fixture.js';
 import { sshCli } from '../support/ssh-cli.js';
 import { galeraOutageCases } from './galera-outage.cases.js';
 import { galeraRestartCases } from './galera-restart.cases.js';
+import { hostPrepCases } from './host-prep.cases.js';
 import { interruptCases } from './interrupt.cases.js';
 import { sharedCluster } from './shared-cluster.js';
 import { timeSyncCases } from './time-sync.cases.js';
@@ -92,8 +93,13 @@ describe('hakit bootstrap on a fresh sandbox', () => {
       expect((await on(n.name, 'systemctl show -p UnitFileState --value mariadb.socket')).trim()).toBe(
         'masked',
       );
-      const check = await fetch(`http://${n.address}:9200/`, { signal: AbortSignal.timeout(10_000) });
-      expect(check.status, `clustercheck on ${n.name}`).toBe(200);
+      // From another node: the host firewall lets the clustercheck port in from the cluster's nodes only.
+      const peer = sb.nodes.find((x) => x !== n)?.name as string;
+      const check = await on(
+        peer,
+        `python3 -c "import urllib.request; print(urllib.request.urlopen('http://${n.address}:9200/', timeout=10).status)"`,
+      );
+      expect(check.trim(), `clustercheck on ${n.name}`).toBe('200');
     }
     // The health-check user hakit created: USAGE only.
     expect(await on('node1', `mariadb -N -B -e "SHOW GRANTS FOR 'clustercheck'@'localhost'"`)).toMatch(
@@ -132,6 +138,8 @@ describe('hakit bootstrap on a fresh sandbox', () => {
         n.name,
       ).toBe(`${token}\n`);
   });
+
+  hostPrepCases(cluster);
 
   it('a second run changes nothing: changed=0 on every host and no file under /etc changed', async () => {
     const sb = sandbox();
