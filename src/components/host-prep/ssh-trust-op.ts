@@ -70,7 +70,7 @@ const peerNode = z.looseObject({
 export const sshTrustArgs = z.strictObject({
   /** The host running the task (`"{{ host }}"`). */
   node: z.string().regex(nodeNameRe),
-  /** The inventory's nodes (`"{{ nodes }}"`): every other one is a peer. */
+  /** The inventory's nodes (`"{{ inventory.nodes }}"`, with their links): every other one is a peer. */
   nodes: z.array(peerNode),
 });
 type SshTrustArgs = z.infer<typeof sshTrustArgs>;
