@@ -5,6 +5,7 @@ import { corosync } from './corosync/index.js';
 import { corosyncResetDefaultOp, corosyncWaitQuorumOp } from './corosync/ops.js';
 import { drbd } from './drbd/index.js';
 import { drbdInitialPrimaryOp, drbdInitOp } from './drbd/ops.js';
+import { galeraArbitratorOp } from './galera/garbd.js';
 import { galera } from './galera/index.js';
 import { galeraBootstrapOp, galeraJoinOp, galeraRecoverOp, galeraUsersOp } from './galera/ops.js';
 import { galeraRestartOp } from './galera/restart-op.js';
@@ -62,6 +63,7 @@ export const COMPONENT_OPS: readonly AnyOperation[] = [
   galeraJoinOp,
   galeraUsersOp,
   galeraRestartOp,
+  galeraArbitratorOp,
   drbdInitOp,
   drbdInitialPrimaryOp,
 ];

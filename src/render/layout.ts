@@ -11,7 +11,12 @@ export interface Layout {
   galeraProvider: string;
   /** Group that may read a galera.cnf holding the SST password. */
   mysqlGroup: string;
+  /** garbd's settings (the package's unit reads them: Debian's garb-systemd, RHEL's EnvironmentFile). */
   garbd: string;
+  /** garbd's systemd unit (Debian's galera-arbitrator-4: garb.service, garbd.service only an alias). */
+  garbdUnit: string;
+  /** The package that ships garbd and its unit. */
+  garbdPackage: string;
   drbdDir: string;
   keepalived: string;
   chrony: string;
@@ -42,7 +47,9 @@ export const DEBIAN_LAYOUT: Layout = {
   family: 'apt',
   galera: '/etc/mysql/mariadb.conf.d/60-galera.cnf',
   galeraProvider: '/usr/lib/galera/libgalera_smm.so',
-  garbd: '/etc/default/garbd',
+  garbd: '/etc/default/garb',
+  garbdUnit: 'garb',
+  garbdPackage: 'galera-arbitrator-4',
   chrony: '/etc/chrony/chrony.conf',
   chronyDrift: '/var/lib/chrony/chrony.drift',
 };
@@ -53,6 +60,8 @@ export const RHEL_LAYOUT: Layout = {
   galera: '/etc/my.cnf.d/galera.cnf',
   galeraProvider: '/usr/lib64/galera-4/libgalera_smm.so',
   garbd: '/etc/sysconfig/garb',
+  garbdUnit: 'garbd',
+  garbdPackage: 'galera',
   chrony: '/etc/chrony.conf',
   chronyDrift: '/var/lib/chrony/drift',
 };

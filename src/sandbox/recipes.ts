@@ -32,6 +32,7 @@ export const CACHED_PACKAGES = [
   'mariadb-server',
   'mariadb-backup',
   'galera-4',
+  'galera-arbitrator-4',
   'rsync',
   'chrony',
   'keepalived',

@@ -86,7 +86,7 @@ describe('inventory variants pass their real validators', () => {
     const garbd = files.find((f) => f.kind === 'garbd')!;
     expect(garbd).toMatchObject({ node: 'node3', path: '/etc/sysconfig/garb' });
     expect(garbd.content).toContain(
-      'GALERA_NODES="10.213.0.11:4567 10.213.0.12:4567"\nGALERA_GROUP="hakit_sandbox"\n',
+      'GALERA_NODES="10.213.0.11:4567,10.213.0.12:4567"\nGALERA_GROUP="hakit_sandbox"\n',
     );
     const galera = files.filter((f) => f.kind === 'galera');
     expect(galera.map((f) => `${f.node}:${f.path}`)).toEqual([

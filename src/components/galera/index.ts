@@ -77,7 +77,10 @@ export const galera: Component = {
   // or mariabackup. RHEL-like hosts (AppStream): mariadb-server-galera pulls galera and the server.
   packages(ctx) {
     const { inv, node, layout } = ctx;
-    if (!inv.galera || !galeraMembers(inv).includes(node.name)) return [];
+    if (!inv.galera) return [];
+    // garbd: Debian's galera-arbitrator-4, RHEL's galera package (garbd ships with the provider there).
+    if (inv.galera.garbd?.node === node.name) return [layout.garbdPackage];
+    if (!galeraMembers(inv).includes(node.name)) return [];
     const sst = inv.galera.sst.method === 'mariabackup' ? 'mariadb-backup' : 'rsync';
     return layout.family === 'apt'
       ? ['mariadb-server', 'galera-4', sst]

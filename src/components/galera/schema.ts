@@ -31,8 +31,15 @@ export const galeraSchema = s({
       'The health check (clustercheck, port 9200) answers 200 for a donor (wsrep_local_state 2, Donor/Desynced) too. Leave false with rsync SST: an rsync donor blocks writes while it sends. Read-only nodes answer 503 either way.',
     ),
   garbd: s({
-    node: nodeName.describe('Inventory node that runs garbd (role garbd).'),
+    node: nodeName.describe(
+      'Inventory node that runs garbd: it must have the garbd role and must not be a Galera member.',
+    ),
   })
     .optional()
-    .describe('Galera arbitrator, for 2-node setups.'),
+    .describe(
+      'Galera arbitrator for an even number of members (2): `hakit bootstrap` installs it on the node, writes its ' +
+        'settings (the members, the cluster name), starts and enables it after the members are Synced and waits ' +
+        'until the Primary component counts it (wsrep_cluster_size = members + 1). Rejected next to an odd number ' +
+        'of members (it would make the voters even).',
+    ),
 }).describe('MariaDB Galera cluster.');

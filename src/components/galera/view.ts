@@ -57,7 +57,7 @@ export function garbdView(inv: Inventory) {
   if (!g) throw new Error('no galera section');
   const members = galeraMembers(inv).map((m) => requireNode(inv, m));
   return {
-    nodes: members.map((m) => `${primaryAddress(m)}:${GALERA_GCOMM_PORT}`).join(' '),
+    nodes: members.map((m) => `${primaryAddress(m)}:${GALERA_GCOMM_PORT}`).join(','),
     group: g.cluster_name,
   };
 }

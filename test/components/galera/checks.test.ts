@@ -23,7 +23,44 @@ describe('galera checks', () => {
       'error galera.members.2: Galera member "db3" is not a node of this inventory (nodes: n1, n2, n3)',
       'error galera.sst.password: mariabackup SST needs a password (secret reference)',
       'error galera.garbd.node: garbd must run on a node that is not a Galera member (n2 is one)',
-      'warning galera.members: an even number of Galera voters (4) cannot survive a 50/50 split',
+      'error galera.garbd: garbd with 3 Galera members makes 4 voters, an even count: a split into 2 | 1 members + garbd leaves no Primary component, where 3 members alone keep one. garbd is for an even number of members (2): remove galera.garbd',
+      'error galera.garbd.node: n2 runs garbd but does not have the garbd role: add garbd to its roles',
+    ]);
+  });
+
+  const withRoles = (roles: Record<string, string[]>, galera?: Record<string, unknown>) =>
+    inventory({
+      nodes: ['n1', 'n2', 'n3'].map((n, i) => ({
+        name: n,
+        links: [`10.0.0.${i + 1}`],
+        roles: roles[n] ?? ['pacemaker'],
+      })),
+      galera,
+    });
+
+  it('accepts garbd with two members on the node with the garbd role', () => {
+    const inv = withRoles(
+      { n1: ['pacemaker', 'galera'], n2: ['pacemaker', 'galera'], n3: ['pacemaker', 'garbd'] },
+      { cluster_name: 'g', garbd: { node: 'n3' } },
+    );
+    expect(findings(galeraChecks, inv)).toEqual([]);
+  });
+
+  it('rejects garbd next to an odd number of members, and a garbd role the galera section does not name', () => {
+    expect(
+      findings(
+        galeraChecks,
+        withRoles(
+          { n1: ['galera'], n2: ['garbd'], n3: ['garbd'] },
+          { cluster_name: 'g', garbd: { node: 'n2' } },
+        ),
+      ),
+    ).toEqual([
+      'error galera.garbd: garbd with 1 Galera member makes 2 voters, an even count: losing either the member or garbd leaves no Primary component. garbd is for an even number of members (2): remove galera.garbd',
+      'error nodes.2.roles: n3 has the garbd role but galera.garbd.node is n2: one node runs garbd',
+    ]);
+    expect(findings(galeraChecks, withRoles({ n3: ['garbd'] }))).toEqual([
+      'error nodes.2.roles: n3 has the garbd role but there is no galera.garbd section: add galera.garbd: { node: n3 } or remove the role',
     ]);
   });
 
