@@ -9,6 +9,7 @@ import { lockHosts } from '../../src/session/host-lock.js';
 import type { CliResult } from '../support/cli.js';
 import { sandboxTarget, useSandbox } from '../support/sandbox-fixture.js';
 import { sshCli } from '../support/ssh-cli.js';
+import { galeraJoinFailureCases } from './galera-join-failure.cases.js';
 import { galeraOutageCases } from './galera-outage.cases.js';
 import { galeraRestartCases } from './galera-restart.cases.js';
 import { hostPrepCases } from './host-prep.cases.js';
@@ -325,6 +326,7 @@ describe('hakit bootstrap on a fresh sandbox', () => {
   galeraOutageCases(cluster);
   galeraRestartCases(cluster);
   timeSyncCases(cluster);
+  galeraJoinFailureCases(cluster);
 
   it('no secret appears in anything hakit printed', async () => {
     const sb = sandbox();

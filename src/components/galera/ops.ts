@@ -14,6 +14,7 @@ import { BOOTSTRAP_NODE_FLAG, chooseBootstrap, type Decision, type MemberState }
 import { recoverPositionCommand, setSafeToBootstrapCommand } from './commands.js';
 import { DEFAULT_DATADIR, GALERA_RECOVERY_RECORD } from './facts.js';
 import { describeStep, type JoinStep, joinPlan } from './join-plan.js';
+import { joinCommand } from './join-script.js';
 import { memberOf } from './member.js';
 import {
   type DbUser,
@@ -37,7 +38,9 @@ import {
  * - `galera_bootstrap`: on a new cluster (or after a full outage) the chosen member runs galera_new_cluster and
  *   waits until it is Primary and Synced. Run it with `serial: 1`.
  * - `galera_join`: each member that is down (or runs without the cluster) starts and waits until it is Synced in
- *   a cluster one member larger. Run it with `serial: 1`: one joiner (one state transfer) at a time.
+ *   a cluster one member larger. Run it with `serial: 1`: one joiner (one state transfer) at a time. A joiner that
+ *   fails (its SST failed, its server aborted, the wait ran out) stops the run naming it, with the server's own
+ *   error lines of that start (join-script.ts); the members already running are not touched.
  * - `galera_users`: the health-check user (and the SST user of mariabackup), once, on a Synced member.
  *
  * On a healthy running cluster the first two plan nothing: a rerun is changed=0 and restarts nothing.
@@ -59,6 +62,8 @@ const membersArgs = {
   force: z.string().regex(nodeNameRe).nullish(),
   /** The MariaDB datadir (grastate.dat lives there). */
   datadir: z.string().startsWith('/').default(DEFAULT_DATADIR),
+  /** galera.cnf (`"{{ layout.galera }}"`): the SST password in it is masked in a failed join's server lines. */
+  galera_cnf: z.string().startsWith('/').optional(),
   /** Seconds to wait for Primary/Synced after a start (an SST of a large dataset takes long). */
   timeout: z.number().int().min(1).max(86400).default(600),
 };
@@ -161,10 +166,18 @@ function stepsFor(a: ClusterArgs, steps: readonly JoinStep[]): Step[] {
         out.push({ kind: 'exec', command: s.command, ...start }, waitStep(s, a.timeout));
         break;
       case 'join':
-        out.push(
-          { kind: 'exec', command: `systemctl ${s.action} mariadb`, ...start },
-          waitStep(s, a.timeout),
-        );
+        out.push({
+          kind: 'exec',
+          command: joinCommand({
+            node: a.node,
+            action: s.action,
+            minClusterSize: s.wait.minClusterSize,
+            timeoutS: a.timeout,
+            galeraCnf: a.galera_cnf,
+          }),
+          display: `systemctl ${s.action} mariadb, wait until Primary/Synced, cluster size >= ${s.wait.minClusterSize} (at most ${a.timeout} s; on failure the server's error lines)`,
+          timeoutMs: (2 * a.timeout + 60) * 1000,
+        });
         break;
     }
   }

@@ -13,9 +13,15 @@ const STATUS_QUERY =
 /**
  * Waits, bounded, until the local server is in the Primary component, Synced, with `wsrep_cluster_size` at least
  * `minClusterSize`. Prints one line on success; on timeout (or when the unit failed) exits 1 with the last status
- * seen (and the unit's journal tail when it failed) on stderr. Root reads the status through the unix socket.
+ * seen (and, with `journal`, the unit's journal tail when it failed) on stderr. Root reads the status through the
+ * unix socket.
  */
-export function waitSyncedCommand(minClusterSize: number, timeoutS: number, unit = 'mariadb'): string {
+export function waitSyncedCommand(
+  minClusterSize: number,
+  timeoutS: number,
+  unit = 'mariadb',
+  journal = true,
+): string {
   const field = (name: string) => `printf '%s\\n' "$out" | awk -F'\\t' '$1 == "${name}" { print $2 }'`;
   return [
     `deadline=$(( $(date +%s) + ${timeoutS} )); last='no answer yet'`,
@@ -30,7 +36,7 @@ export function waitSyncedCommand(minClusterSize: number, timeoutS: number, unit
     `  else last="mariadb: $(printf '%s' "$out" | head -n 2 | tr '\\n' ' ')"; fi`,
     `  if systemctl is-failed --quiet ${shq(unit)}; then`,
     `    echo "${unit} failed while waiting for Primary/Synced; last: $last" >&2`,
-    `    journalctl -u ${shq(unit)} -n 20 --no-pager >&2 2>/dev/null; exit 1`,
+    journal ? `    journalctl -u ${shq(unit)} -n 20 --no-pager >&2 2>/dev/null; exit 1` : '    exit 1',
     '  fi',
     '  if [ "$(date +%s)" -ge "$deadline" ]; then',
     `    echo "not Primary/Synced with cluster size >= ${minClusterSize} after ${timeoutS} s; last: $last" >&2; exit 1`,

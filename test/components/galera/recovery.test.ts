@@ -108,10 +108,10 @@ describe('galera_recover → galera_bootstrap → galera_join after a full outag
     // safe_to_bootstrap is written on node2 only; node1 and node3 join after it, in inventory order.
     for (const n of ['node1', 'node3']) {
       const j = galeraJoinOp.plan(args(n), f);
-      expect(displays(j.steps)[0], n).toBe('systemctl start mariadb');
+      expect(displays(j.steps)[0], n).toMatch(/^systemctl start mariadb, wait until Primary\/Synced/);
       expect(j.steps.some((s) => s.display?.includes('safe_to_bootstrap'))).toBe(false);
     }
-    expect(displays(galeraJoinOp.plan(args('node3'), f).steps)[1]).toMatch(/cluster size >= 3/);
+    expect(displays(galeraJoinOp.plan(args('node3'), f).steps)[0]).toMatch(/cluster size >= 3/);
   });
 
   it('clean stops, then the last survivor crashed: only it recovers, and it bootstraps when it is ahead', () => {
