@@ -121,4 +121,10 @@ describe('joinPlan', () => {
       'node2: systemctl start mariadb, wait Primary/Synced, size ≥ 3',
     ]);
   });
+
+  it('two members and garbd, all up: a component of 3 holding 2 members is no split brain, nothing to do', () => {
+    const d = chooseBootstrap([up('node1', { clusterSize: 3 }), up('node2', { clusterSize: 3 })]);
+    expect(d).toMatchObject({ kind: 'running', clusterSize: 3, join: [] });
+    expect(joinPlan(d).steps).toEqual([]);
+  });
 });
