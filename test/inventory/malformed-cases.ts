@@ -47,7 +47,13 @@ export const malformedCases: Array<
   ['23-stonith-without-devices.yaml', 10, 1, 'pacemaker.fencing.devices', 'no fencing device is defined'],
   ['24-unknown-group-member.yaml', 19, 24, 'pacemaker.groups[0].resources[1]', 'unknown resource "app"'],
   ['25-unknown-backend.yaml', 17, 24, 'haproxy.frontends[0].default_backend', 'did you mean "app"'],
-  ['26-duplicate-vrid.yaml', 22, 13, 'keepalived.instances[1].vrid', 'duplicate VRID 51'],
+  [
+    '26-duplicate-vrid.yaml',
+    24,
+    13,
+    'keepalived.instances[1].vrid',
+    'VRID 51 is also used by instances[0] (VI_1) on 10.9.0.0/24',
+  ],
   ['27-yaml-syntax-error.yaml', 6, 3, '', 'Flow sequence'],
   ['28-unknown-resource-type.yaml', 14, 13, 'pacemaker.resources[0].type', 'did you mean "ipaddr2"'],
   ['29-ssh-port-out-of-range.yaml', 9, 13, 'nodes[1].ssh.port', 'must be at most 65535'],
@@ -76,4 +82,18 @@ export const malformedCases: Array<
   ['34-bad-enum-value.yaml', 4, 13, 'cluster.crypto.cipher', 'expected one of "aes256"'],
   ['35-fence-agent-name.yaml', 14, 16, 'pacemaker.fencing.devices[0].agent', 'fence agent name'],
   ['36-not-a-mapping.yaml', 1, 1, '', 'must be a mapping'],
+  [
+    '37-keepalived-vip-outside-interface-subnet.yaml',
+    19,
+    14,
+    'keepalived.instances[0].vips[0]',
+    "VIP 10.9.0.100/24 is outside the subnet of n2's interface eth0: no address of n2 is in 10.9.0.0/24",
+  ],
+  [
+    '38-keepalived-member-without-role.yaml',
+    17,
+    54,
+    'keepalived.instances[0].members[1].node',
+    'n2 is a member of VI_1 but lacks the keepalived role',
+  ],
 ];

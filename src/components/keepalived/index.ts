@@ -1,13 +1,18 @@
-import type { Component } from '../types.js';
+import type { Component, ComponentContext } from '../types.js';
 import { keepalivedFirewall } from './firewall.js';
 import { keepalivedView } from './view.js';
 
+/** Whether the node is a member of a keepalived instance (`hakit check`: exactly the nodes with the role). */
+export function isKeepalivedMember(ctx: ComponentContext): boolean {
+  return ctx.inv.keepalived?.instances.some((i) => i.members.some((m) => m.node === ctx.node.name)) ?? false;
+}
+
+/** keepalived.conf on the members of its instances (playbooks/keepalived.yaml), and the keepalived package. */
 export const keepalived: Component = {
   name: 'keepalived',
   firewall: keepalivedFirewall,
   files(ctx) {
-    const member = ctx.inv.keepalived?.instances.some((i) => i.members.some((m) => m.node === ctx.node.name));
-    if (!member) return [];
+    if (!isKeepalivedMember(ctx)) return [];
     return [
       {
         id: 'keepalived',
@@ -23,6 +28,6 @@ export const keepalived: Component = {
       },
     ];
   },
-  // Not applied by `hakit bootstrap` yet (rendered and validated only).
-  packages: () => [],
+  // The same name on Debian and RHEL-like hosts (AppStream).
+  packages: (ctx) => (isKeepalivedMember(ctx) ? ['keepalived'] : []),
 };

@@ -1,11 +1,15 @@
-import { type InventoryNode, primaryAddress, requireNode } from '../../model/index.js';
+import { type InventoryNode, requireNode } from '../../model/index.js';
 import type { Inventory } from '../inventory-schema.js';
+import { interfaceAddress } from './addresses.js';
 
 /**
  * The keepalived view model: the inventory turned into exactly what its template prints. Decisions (defaults, derived
  * addresses, ids) are made here, in typed code; the template only lays text out. Absent optional values are
  * `null` (templates are compiled strict). Secret fields hold secret references, printed with `{{secret ref}}`.
  */
+
+/** A command inside keepalived's double quotes. */
+const quoted = (command: string) => command.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
 
 export function keepalivedView(inv: Inventory, node: InventoryNode) {
   const k = inv.keepalived;
@@ -16,12 +20,12 @@ export function keepalivedView(inv: Inventory, node: InventoryNode) {
     for (const s of i.track_scripts) if (!scripts.has(s.name)) scripts.set(s.name, s);
   return {
     router_id: node.name,
-    scripts: [...scripts.values()].map((s) => ({ ...s, script: s.script.replace(/"/g, '\\"') })),
+    scripts: [...scripts.values()].map((s) => ({ ...s, script: quoted(s.script) })),
     instances: instances.map((i) => {
       const me = i.members.find((m) => m.node === node.name);
       const peers = i.members
         .filter((m) => m.node !== node.name)
-        .map((m) => primaryAddress(requireNode(inv, m.node)));
+        .map((m) => interfaceAddress(i, requireNode(inv, m.node)));
       return {
         name: i.name,
         interface: i.interface,
@@ -29,9 +33,10 @@ export function keepalivedView(inv: Inventory, node: InventoryNode) {
         priority: me?.priority ?? 100,
         advert_int: i.advert_int,
         nopreempt: i.nopreempt,
-        unicast: i.unicast ? { src: primaryAddress(node), peers } : null,
+        unicast: i.unicast ? { src: interfaceAddress(i, node), peers } : null,
         auth_ref: i.auth_pass ?? null,
         track: i.track_scripts.map((s) => s.name),
+        notify: i.notify === undefined ? null : quoted(i.notify),
         vips: i.vips,
       };
     }),
