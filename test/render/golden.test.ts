@@ -9,7 +9,7 @@ import { renderNodeFiles } from '../../src/state/render-files.js';
  * Golden files: test/render/golden/<inventory>/<node>/<absolute path>. Any byte difference fails.
  * Regenerate after an intended template change with: UPDATE_GOLDEN=1 npx vitest run test/render/golden.test.ts
  */
-const INVENTORIES = ['sandbox', 'staging.example', 'production.example'];
+const INVENTORIES = ['sandbox', 'staging.example', 'production.example', 'sandbox-keepalived'];
 const GOLDEN = join(import.meta.dirname, 'golden');
 const update = process.env.UPDATE_GOLDEN === '1';
 

@@ -13,7 +13,7 @@ import { validateFiles } from '../../src/validate/run.js';
  * Debian packages: haproxy keepalived chrony drbd-utils corosync pacemaker-cli-utils mariadb-server-core
  * iproute2 util-linux.
  */
-const INVENTORIES = ['sandbox', 'staging.example', 'production.example'];
+const INVENTORIES = ['sandbox', 'staging.example', 'production.example', 'sandbox-keepalived'];
 
 describe.each(INVENTORIES)('every rendered file of inventories/%s.yaml passes its real validator', (name) => {
   it('passed, fully (corosync per node, in the node network)', async () => {

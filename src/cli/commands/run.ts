@@ -2,6 +2,7 @@ import { dirname, join, resolve } from 'node:path';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import { chronyView } from '../../components/chrony/view.js';
 import { checkBootstrapNode } from '../../components/galera/bootstrap-flag.js';
+import { haproxyUnderPacemaker } from '../../components/haproxy/service.js';
 import { hostsView } from '../../components/hosts/view.js';
 import { formatDiagnostic } from '../../errors/index.js';
 import { runPlaybook } from '../../executor/engine.js';
@@ -104,8 +105,9 @@ export async function runPlaybookCommand(o: PlaybookCommandOptions): Promise<num
         })),
       },
       // The file layout (and the views that depend on it) follows the host's package manager.
-      // `state`: the host's desired packages (and semanage's, for the SELinux step; ufw's, for the firewall step), and the ids of its DRBD resource
-      // files (playbooks/drbd.yaml loops).
+      // `state`: the host's desired packages (and semanage's, for the SELinux step; ufw's, for the firewall step),
+      // the ids of its DRBD resource files (playbooks/drbd.yaml loops), and whether Pacemaker or systemd starts
+      // HAProxy (haproxy.yaml).
       hostVars: (host, facts) => {
         const d = session.desired(host, facts);
         return {
@@ -115,6 +117,7 @@ export async function runPlaybookCommand(o: PlaybookCommandOptions): Promise<num
             selinux: { packages: d.selinux.packages },
             firewall: { packages: d.firewall.packages },
             drbd_files: d.files.filter((f) => f.kind === 'drbd').map((f) => f.id),
+            haproxy_by_pacemaker: haproxyUnderPacemaker(inv, host),
           },
         };
       },
