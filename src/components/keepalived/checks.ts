@@ -45,6 +45,7 @@ export function keepalivedChecks(inv: Inventory, f: Findings): void {
           );
       }
     });
+    if (inst.notify) pidofWarning(f, inst.notify, [...p, 'notify']);
     for (let k = 0; k < i; k++) {
       const other = instances[k]!;
       if (other.vrid !== inst.vrid) continue;
@@ -56,6 +57,7 @@ export function keepalivedChecks(inv: Inventory, f: Findings): void {
         );
     }
     inst.track_scripts.forEach((s, j) => {
+      pidofWarning(f, s.script, [...p, 'track_scripts', j, 'script']);
       const at = `instances[${i}].track_scripts[${j}]`;
       const json = JSON.stringify({ ...s });
       const seen = scripts.get(s.name);
@@ -81,4 +83,17 @@ function sharedNetwork(a: Instance, b: Instance): string | null {
   if (a.interface !== b.interface) return null;
   const node = a.members.find((m) => b.members.some((o) => o.node === m.node))?.node;
   return node ? `${node}'s ${a.interface}` : null;
+}
+
+/**
+ * keepalived checks a script's path and then runs the file a symlink points to: Debian's /usr/bin/pidof is a link
+ * to killall5, which, run under that name, never reports a process (seen with keepalived 2.2.7 on Debian 12).
+ */
+function pidofWarning(f: Findings, command: string, path: PathKey[]): void {
+  const exe = command.trim().split(/\s+/)[0]!;
+  if (exe === 'pidof' || exe.endsWith('/pidof'))
+    f.warn(
+      path,
+      'keepalived runs the target of a symlink, and on Debian-like hosts pidof is a link to killall5: this check never succeeds there; use `/usr/bin/pgrep -x NAME`',
+    );
 }

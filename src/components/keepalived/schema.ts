@@ -9,7 +9,7 @@ export const keepalivedTrackScriptSchema = s({
     .string()
     .min(1)
     .describe(
-      'Command keepalived runs as root (`script_user root`, `enable_script_security`: the executable and its directories must be writable by root only); exit 0 means healthy, e.g. `pidof haproxy` for the load balancer process.',
+      "Command keepalived runs as root (`script_user root`, `enable_script_security`: the executable and its directories must be writable by root only); exit 0 means healthy, e.g. `/usr/bin/pgrep -x haproxy` for the load balancer process (not `pidof`: keepalived runs the target of a symlink, and Debian's pidof is a link to killall5 — `hakit check` warns).",
     ),
   interval: z.number().int().min(1).default(2).describe('Seconds between two runs.'),
   weight: z

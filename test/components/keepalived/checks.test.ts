@@ -88,12 +88,24 @@ describe('keepalived checks', () => {
   });
 
   it('rejects one track script name with two definitions', () => {
-    const chk = { name: 'chk_lb', script: 'pidof haproxy' };
+    const chk = { name: 'chk_lb', script: '/usr/bin/pgrep -x haproxy' };
     const a = { ...vi1, track_scripts: [chk] };
     const b = { ...vi3, track_scripts: [{ ...chk, weight: -60 }] };
     const c = { ...vi4, track_scripts: [chk] };
     expect(check([a, b, c])).toEqual([
       'error keepalived.instances.1.track_scripts.0.name: track script "chk_lb" is defined differently in instances[0].track_scripts[0]: one name, one vrrp_script',
+    ]);
+  });
+
+  it('warns on pidof as a track script or notify command (Debian: a link to killall5, which keepalived runs as such)', () => {
+    const a = {
+      ...vi1,
+      track_scripts: [{ name: 'chk', script: 'pidof haproxy' }],
+      notify: '/usr/bin/pidof x',
+    };
+    expect(check([a, vi3, vi4])).toEqual([
+      'warning keepalived.instances.0.notify: keepalived runs the target of a symlink, and on Debian-like hosts pidof is a link to killall5: this check never succeeds there; use `/usr/bin/pgrep -x NAME`',
+      'warning keepalived.instances.0.track_scripts.0.script: keepalived runs the target of a symlink, and on Debian-like hosts pidof is a link to killall5: this check never succeeds there; use `/usr/bin/pgrep -x NAME`',
     ]);
   });
 });

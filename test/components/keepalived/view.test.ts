@@ -50,7 +50,7 @@ describe('keepalived.conf from the inventory', () => {
     expect(byNode.node1).toContain(
       [
         'vrrp_script chk_haproxy {',
-        '    script "pidof haproxy"',
+        '    script "/usr/bin/pgrep -x haproxy"',
         '    interval 1',
         '    weight -60',
         '    fall 2',
