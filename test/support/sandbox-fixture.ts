@@ -22,7 +22,7 @@ export function uniqueSandboxName(hint?: string): string {
  *   it('...', async () => { const sb = sandbox(); ... sb.nodes[0].address, sb.keyPath, sb.inventoryPath ... });
  */
 export function useSandbox(
-  opts: { nodes?: number; name?: string; packageCache?: boolean } = {},
+  opts: { nodes?: number; name?: string; packageCache?: boolean; fencing?: boolean } = {},
 ): () => Sandbox {
   const name = uniqueSandboxName(opts.name);
   let sb: Sandbox | undefined;
@@ -31,6 +31,7 @@ export function useSandbox(
       name,
       nodes: opts.nodes ?? 3,
       ...(opts.packageCache === undefined ? {} : { packageCache: opts.packageCache }),
+      ...(opts.fencing === undefined ? {} : { fencing: opts.fencing }),
     });
   });
   afterAll(async () => {
