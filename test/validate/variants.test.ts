@@ -76,7 +76,7 @@ describe('inventory variants pass their real validators', () => {
             /(- name: node3\n {4}links: \[10\.213\.0\.13\]\n {4}roles: )\[pacemaker, haproxy, galera\]/,
             '$1[pacemaker, haproxy, garbd]',
           )
-          .replace('  firewall: leave ', '  package_family: dnf\n  firewall: leave ')
+          .replace(/^ {2}firewall: /m, '  package_family: dnf\n  firewall: ')
           .replace(
             '  cluster_name: hakit_sandbox\n',
             '  cluster_name: hakit_sandbox\n  members: [node1, node2]\n  garbd: { node: node3 }\n',
