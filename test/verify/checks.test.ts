@@ -2,7 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { HEALTH_CHECKS } from '../../src/components/health-checks.js';
 import type { VerifyCheckResult } from '../../src/events/types.js';
 import { applicableChecks, runChecks } from '../../src/verify/index.js';
-import { type Answers, desiredFile, fakeExec, fixture, healthyAnswers, sandboxInventory } from './support.js';
+import {
+  type Answer,
+  type Answers,
+  desiredFile,
+  fakeExec,
+  fixture,
+  healthyAnswers,
+  sandboxInventory,
+} from './support.js';
 
 async function verify(change: (a: Answers) => void = () => {}, calls: string[] = []) {
   const inv = sandboxInventory();
@@ -147,6 +155,32 @@ describe('best-practice warnings and the other faults, on edited captures', () =
       /^node3: corosync does not answer \(systemctl start corosync\): corosync-quorumtool did not report quorum: Cannot initialize QUORUM service/m,
     );
     expect(by('corosync.links').message).toMatch(/^node1: link 0 \(\S+\) to node3: disconnected/m);
+  });
+
+  it('a member whose pacemaker is stopped (corosync still up) is offline, not pending nor in standby', async () => {
+    // What Pacemaker 2.1 reports for a cleanly stopped pacemaker on a corosync member (expected state down):
+    // online=false with pending=true and standby=true (unpack.c, determine_online_status_fencing).
+    const stopped = (s: string) =>
+      s.replace(
+        /<node name="node2" id="2" online="true" standby="false"(.*?)pending="false"(.*?)resources_running="\d+"/,
+        '<node name="node2" id="2" online="false" standby="true"$1pending="true"$2resources_running="0"',
+      );
+    const { by } = await verify((a) => {
+      const mon = a.crm_mon as Record<string, Answer>;
+      mon.node1 = stopped(String(mon.node1));
+      mon.node3 = stopped(String(mon.node3));
+      mon.node2 = {
+        stdout:
+          '<pacemaker-result api-version="2.25" request="crm_mon --output-as=xml --inactive">\n  <status code="102" message="Not connected">\n    <errors>\n      <error>crm_mon: Error: cluster is not available on this node</error>\n    </errors>\n  </status>\n</pacemaker-result>\n',
+        exitCode: 102,
+      };
+    });
+    const r = by('pacemaker.nodes');
+    expect(r.status).toBe('fail');
+    expect(r.message).toMatch(
+      /^node2: offline: pacemaker is not running there \(corosync member; systemctl start pacemaker on node2\) \(seen from node1\)$/m,
+    );
+    expect(r.message).not.toMatch(/pending|standby/);
   });
 
   it('chronyd: synchronised passes, not synchronised or far off fails, outside a container', async () => {

@@ -44,10 +44,18 @@ export const nodesCheck: HealthCheck = {
         continue;
       }
       const what: string[] = [];
-      if (!n.online) what.push('offline');
+      // Pacemaker marks a node that is a corosync member without a running pacemaker (stopped cleanly: its
+      // expected state is down) as pending *and* standby, not online: it is offline, and neither a join in
+      // progress nor a standby an operator set (crm node online would not bring it back).
+      const stopped = !n.online && n.pending;
+      if (stopped)
+        what.push(
+          `offline: pacemaker is not running there (corosync member; systemctl start pacemaker on ${name})`,
+        );
+      else if (!n.online) what.push('offline');
       if (n.unclean) what.push('unclean (a fencing target)');
-      if (n.pending) what.push('pending');
-      if (n.standby) what.push(`in standby (crm node online ${name})`);
+      if (n.pending && !stopped) what.push('pending (joining the cluster)');
+      if (n.standby && !stopped) what.push(`in standby (crm node online ${name})`);
       if (n.maintenance) what.push(`in maintenance (crm node ready ${name})`);
       if (n.shutdown) what.push('shutting down');
       if (what.length) problems.push(`${name}: ${what.join(', ')} (seen from ${host})`);
