@@ -7,6 +7,7 @@ import { haproxySchema } from './haproxy/schema.js';
 import { hostPrepSchema } from './host-prep/schema.js';
 import { keepalivedSchema } from './keepalived/schema.js';
 import { pacemakerSchema } from './pacemaker/schema.js';
+import { verifySchema } from './verify/schema.js';
 
 /**
  * The typed cluster model, composed from the slice each component folder owns (`<component>/schema.ts`) and the
@@ -31,6 +32,7 @@ export const inventorySchema = s({
   galera: galeraSchema.optional(),
   drbd: drbdSchema.optional(),
   keepalived: keepalivedSchema.optional(),
+  verify: verifySchema,
 }).describe('A hakit inventory: one file per environment.');
 
 export type Inventory = z.infer<typeof inventorySchema>;

@@ -83,12 +83,31 @@ export type HakitEvent =
   | { type: 'verify.start'; at: number; inventory: string; cluster: string; hosts: string[]; checks: number }
   | { type: 'verify.check'; at: number; result: VerifyCheckResult }
   | {
+      type: 'verify.drill.step';
+      at: number;
+      drill: string;
+      step: 'start' | 'inject' | 'recovered' | 'heal' | 'healthy' | 'timeout' | 'interrupted';
+      message: string;
+      host?: string;
+    }
+  | {
+      type: 'verify.drill';
+      at: number;
+      drill: string;
+      title: string;
+      status: 'pass' | 'fail';
+      message: string;
+      measurements: VerifyMeasurement[];
+    }
+  | {
       type: 'verify.end';
       at: number;
       durationMs: number;
       passed: number;
       failed: number;
       warned: number;
+      /** Drills run (with --drills). */
+      drills?: { passed: number; failed: number };
       exitCode: number;
       /** Where the reports were written, with --report-dir. */
       reports?: string[];

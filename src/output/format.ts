@@ -165,6 +165,28 @@ export function recapLines(
 
 type VerifyCheckEvent = Extract<HakitEvent, { type: 'verify.check' }>;
 type VerifyEndEvent = Extract<HakitEvent, { type: 'verify.end' }>;
+type VerifyDrillStepEvent = Extract<HakitEvent, { type: 'verify.drill.step' }>;
+type VerifyDrillEvent = Extract<HakitEvent, { type: 'verify.drill' }>;
+
+/** A drill's progress line: `DRILL id  step: message`. */
+export function verifyDrillStepLine(e: VerifyDrillStepEvent, style: Style): string {
+  const text = `${style.bold('DRILL')} ${e.drill}  ${e.step}: ${e.message}`;
+  return e.step === 'timeout' || e.step === 'interrupted' ? style.yellow(text) : text;
+}
+
+/** A drill's result: `PASS|FAIL  drill id  title`, its message and measurements under it. */
+export function verifyDrillLines(e: VerifyDrillEvent, style: Style): string[] {
+  const label = e.status === 'pass' ? style.green('PASS') : style.red('FAIL');
+  const msg = indent(e.message, '      ');
+  const figures = e.measurements
+    .map((m) => `${m.host ? `${m.host}:` : ''}${m.name}=${m.value}${m.unit ? ` ${m.unit}` : ''}`)
+    .join('  ');
+  return [
+    `${label}  ${style.bold(`drill ${e.drill}`)}  ${e.title}`,
+    e.status === 'fail' ? style.red(msg) : style.dim(msg),
+    style.dim(indent(figures, '      ')),
+  ];
+}
 
 /** A verify check's lines: `PASS|FAIL|WARN  id  title`, the message under it, the details (a diff) indented. */
 export function verifyCheckLines(e: VerifyCheckEvent, style: Style): string[] {
@@ -189,6 +211,12 @@ export function verifyEndLines(e: VerifyEndEvent, style: Style): string[] {
     e.failed ? style.red(`${e.failed} failed`) : '0 failed',
     e.warned ? style.yellow(`${e.warned} warnings`) : '0 warnings',
   ];
+  if (e.drills)
+    parts.push(
+      e.drills.failed
+        ? style.red(`drills ${e.drills.passed} passed, ${e.drills.failed} failed`)
+        : style.green(`drills ${e.drills.passed} passed`),
+    );
   const out = [style.bold(`VERIFY (${formatDuration(e.durationMs)}): ${parts.join(', ')}`)];
   for (const f of e.reports ?? []) out.push(`  report: ${f}`);
   if (e.exitCode === 130) out.push(style.yellow('interrupted'));

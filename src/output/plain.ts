@@ -8,6 +8,8 @@ import {
   statusText,
   timestamp,
   verifyCheckLines,
+  verifyDrillLines,
+  verifyDrillStepLine,
   verifyEndLines,
 } from './format.js';
 import type { Renderer, Writable } from './types.js';
@@ -82,6 +84,12 @@ export class PlainRenderer implements Renderer {
         break;
       case 'verify.check':
         for (const l of verifyCheckLines(e, s)) this.out.write(`${l}\n`);
+        break;
+      case 'verify.drill.step':
+        this.line(e.at, verifyDrillStepLine(e, s));
+        break;
+      case 'verify.drill':
+        for (const l of verifyDrillLines(e, s)) this.out.write(`${l}\n`);
         break;
       case 'verify.end':
         for (const l of verifyEndLines(e, s)) this.out.write(`${l}\n`);

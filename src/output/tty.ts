@@ -8,6 +8,8 @@ import {
   type Style,
   statusText,
   verifyCheckLines,
+  verifyDrillLines,
+  verifyDrillStepLine,
   verifyEndLines,
 } from './format.js';
 import type { Renderer, Writable } from './types.js';
@@ -166,6 +168,12 @@ export class TtyRenderer implements Renderer {
         break;
       case 'verify.check':
         this.print(`${verifyCheckLines(e, s).join('\n')}\n`);
+        break;
+      case 'verify.drill.step':
+        this.print(`${verifyDrillStepLine(e, s)}\n`);
+        break;
+      case 'verify.drill':
+        this.print(`${verifyDrillLines(e, s).join('\n')}\n`);
         break;
       case 'verify.end':
         this.print(`${verifyEndLines(e, s).join('\n')}\n`);

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { HakitError, InputError } from '../errors/index.js';
-import { docker, isNotFound } from './docker.js';
+import { docker, dockerExec, isNotFound } from './docker.js';
 import { parseKnownHosts } from './keys.js';
 import { waitForSsh } from './ssh-probe.js';
 import type { Sandbox, SandboxNode } from './types.js';
@@ -50,6 +50,46 @@ export async function restartNode(
   await waitForState(c, false);
   await c.start();
   await waitForNodeSsh(sb, n, opts.timeoutMs ?? 120_000);
+}
+
+/**
+ * Starts the node when it is not running (after a crash; a node fencing already started is left alone) and
+ * waits, bounded, until sshd answers with the node's known host key. Idempotent: the way back from crashNode.
+ */
+export async function startNode(sb: Sandbox, node: string, opts: { timeoutMs?: number } = {}): Promise<void> {
+  const { n, c } = await container(sb, node);
+  const info = await c.inspect();
+  if (info.State.Paused) await c.unpause();
+  else if (!info.State.Running)
+    try {
+      await c.start();
+    } catch (err) {
+      // 304: started meanwhile (fence_docker's "on" races with us)
+      if ((err as { statusCode?: number }).statusCode !== 304) throw err;
+    }
+  await waitForNodeSsh(sb, n, opts.timeoutMs ?? 120_000);
+}
+
+/** True when the node's container runs (and is not paused). */
+export async function nodeRunning(sb: Sandbox, node: string): Promise<boolean> {
+  const { c } = await container(sb, node);
+  const info = await c.inspect();
+  return info.State.Running && !info.State.Paused;
+}
+
+/**
+ * Runs `sh -c command` inside the node's container (docker exec: works while the node is cut off its network);
+ * null when the container does not run.
+ */
+export async function execInNode(
+  sb: Sandbox,
+  node: string,
+  command: string,
+): Promise<{ exitCode: number; stdout: string; stderr: string } | null> {
+  const { c } = await container(sb, node);
+  const info = await c.inspect();
+  if (!info.State.Running || info.State.Paused) return null;
+  return dockerExec(c, ['sh', '-c', command]);
 }
 
 /** Freezes every process of the node (cgroup freezer, `docker pause`): a hung host. */

@@ -1,10 +1,13 @@
 export { sandboxDown } from './down.js';
 export {
   crashNode,
+  execInNode,
   freezeNode,
   healNode,
   isolateNode,
+  nodeRunning,
   restartNode,
+  startNode,
   thawNode,
   waitForNodeSsh,
 } from './faults.js';
@@ -22,7 +25,7 @@ export {
 } from './names.js';
 export { type ImageRecipe, recipeHash, recipeTag } from './recipe.js';
 export { sandboxSshArgs } from './ssh-args.js';
-export { loadSandbox } from './state.js';
+export { loadSandbox, loadSandboxAt } from './state.js';
 export { listSandboxes, sandboxStatus } from './status.js';
 export { chooseSubnet, planSubnet } from './subnet.js';
 export type {

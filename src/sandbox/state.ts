@@ -43,3 +43,16 @@ export async function loadSandbox(
 function pick(p: ReturnType<typeof sandboxPaths>) {
   return { keyPath: p.keyPath, knownHostsPath: p.knownHostsPath, inventoryPath: p.inventoryPath };
 }
+
+/** The sandbox whose state dir is `dir` (where its inventory.yaml lives), or null when `dir` holds none. */
+export async function loadSandboxAt(dir: string): Promise<Sandbox | null> {
+  let text: string;
+  try {
+    text = await readFile(sandboxPaths(dir).statePath, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw err;
+  }
+  const sb = JSON.parse(text) as Sandbox;
+  return { ...sb, dir, ...pick(sandboxPaths(dir)) };
+}

@@ -41,6 +41,18 @@ pacemaker:
     - { type: ipaddr2, id: vip, ip: 10.1.0.100 }
 `,
   );
+  // The same cluster with a HAProxy frontend on the VIP (drills can aim at it), without Galera.
+  writeFileSync(
+    join(tmp, 'web.yaml'),
+    `${readFileSync(join(tmp, 'inv.yaml'), 'utf8')}haproxy:
+  frontends:
+    - { name: web, bind: ['10.1.0.100:80'], default_backend: web }
+  backends:
+    - name: web
+      servers:
+        - { name: a, node: a, port: 8080 }
+`,
+  );
 }, 180_000);
 
 afterAll(async () => {
@@ -49,13 +61,48 @@ afterAll(async () => {
 });
 
 describe('hakit verify (CLI)', () => {
-  it('--drills is refused before any host is contacted: exit 2, nothing injected', async () => {
+  it('an unknown drill, or a drill without what it needs, is refused before any host is contacted: exit 2', async () => {
     connections = 0;
-    const r = await hakit(['verify', '-i', join(tmp, 'inv.yaml'), '--drills', 'all'], { cwd: ROOT });
-    expect(r.code, r.stderr).toBe(2);
-    expect(r.stderr).toMatch(/--drills all: this version of hakit has no drill yet .*nothing was injected/);
+    const unknown = await hakit(
+      ['verify', '-i', join(tmp, 'inv.yaml'), '--drills', 'standby,crash-vip-holdr'],
+      {
+        cwd: ROOT,
+      },
+    );
+    expect(unknown.code, unknown.stderr).toBe(2);
+    expect(unknown.stderr).toMatch(
+      /--drills: unknown drill 'crash-vip-holdr' \(did you mean 'crash-vip-holder'\?\); known: all, standby, .*Nothing was injected/,
+    );
+    const noFrontend = await hakit(['verify', '-i', join(tmp, 'inv.yaml'), '--drills', 'standby'], {
+      cwd: ROOT,
+    });
+    expect(noFrontend.code, noFrontend.stderr).toBe(2);
+    expect(noFrontend.stderr).toMatch(/no haproxy\.frontends entry binds 10\.1\.0\.100:PORT/);
+    const noGalera = await hakit(['verify', '-i', join(tmp, 'web.yaml'), '--drills', 'kill-mariadbd'], {
+      cwd: ROOT,
+    });
+    expect(noGalera.code, noGalera.stderr).toBe(2);
+    expect(noGalera.stderr).toMatch(
+      /--drills kill-mariadbd: needs Galera behind the VIP.*Nothing was injected/,
+    );
     expect(connections).toBe(0);
   });
+
+  it('drills on a cluster whose checks fail are refused after the checks: exit 8, nothing injected', async () => {
+    connections = 0;
+    const dir = join(tmp, 'refused');
+    const r = await hakit(
+      ['verify', '-i', join(tmp, 'web.yaml'), '--drills', 'all', '--output', 'plain', '--report-dir', dir],
+      { cwd: ROOT, timeoutMs: 90_000 },
+    );
+    expect(r.code, r.stderr + r.stdout).toBe(8);
+    expect(r.stdout).toMatch(
+      /drills refused: \d+ health check\(s\) failed \(.*\); a drill starts only on a healthy cluster\. Nothing was injected\./,
+    );
+    expect(r.stdout).not.toMatch(/^DRILL /m);
+    const json = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as { drills: unknown[] };
+    expect(json.drills).toEqual([]);
+  }, 120_000);
 
   it('unreachable hosts fail every check that reads them (exit 7), and the reports say so', async () => {
     connections = 0;

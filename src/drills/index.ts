@@ -1,0 +1,10 @@
+export { DRILLS, type DrillSpec, drillIds, type Observed } from './catalog.js';
+export type { Fault, FaultBackend, HostExec, HostResult } from './fault.js';
+export { parseFenceHistory } from './fencing.js';
+export { longestWriteGap, lostWrites, maxHolders, outageOf } from './measure.js';
+export { DRILL_REFUSED_EXIT, DrillRefusedError, type DrillRunOptions, runDrill } from './run-drill.js';
+export { runDrills, selectDrills } from './run-drills.js';
+export { sandboxFaults } from './sandbox-faults.js';
+export { openSql, type SqlSession } from './sql.js';
+export { sshFaults } from './ssh-faults.js';
+export { type DrillTargets, drillTargets } from './targets.js';
