@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure the programs the test suite runs for real are here: the daemons' own validators (haproxy -c,
 # corosync -t, keepalived -t, chronyd -p, drbdadm, crm_verify and cibadmin, mariadbd --help --verbose) and a
-# MariaDB client (the cluster tests write through the VIP as an application would).
+# MariaDB client (the cluster tests write through the VIP as an application would), and chromium (report.html is
+# screenshotted in a real headless browser).
 #  - all present: nothing to do.
 #  - otherwise, on Debian as root: apt-get install the missing packages (a failed install is retried once after
 #    apt-get update).
@@ -21,6 +22,7 @@ have corosync || need+=(corosync)
 have crm_verify || need+=(pacemaker-cli-utils)
 have mariadbd || need+=(mariadb-server-core)
 have mariadb || need+=(mariadb-client)
+have chromium || need+=(chromium)
 [ "${#need[@]}" -eq 0 ] && exit 0
 
 if [ "$(id -u)" -ne 0 ] || ! command -v apt-get >/dev/null 2>&1; then

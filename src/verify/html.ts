@@ -79,15 +79,15 @@ export function timelineSvg(d: DrillResult): string {
   ];
   let labelRow = 0;
   for (const e of d.timeline) {
-    const px = x(e.atMs).toFixed(1);
+    const px = Math.round(x(e.atMs)); // whole pixels: crisp ticks and marks
     if (e.kind === 'probe-ok' || e.kind === 'probe-fail')
       parts.push(
-        `<rect class="${e.kind}" x="${px}" y="50" width="2" height="20" fill="${e.kind === 'probe-ok' ? '#1a7f37' : '#cf222e'}"><title>${esc(`${(e.atMs / 1000).toFixed(2)} s ${e.label}`)}</title></rect>`,
+        `<rect class="${e.kind}" x="${px}" y="50" width="2" height="20" shape-rendering="crispEdges" fill="${e.kind === 'probe-ok' ? '#1a7f37' : '#cf222e'}"><title>${esc(`${(e.atMs / 1000).toFixed(2)} s ${e.label}`)}</title></rect>`,
       );
     else {
       const y = 16 + (labelRow++ % 2) * 14;
       parts.push(
-        `<g class="mark ${e.kind}"><line x1="${px}" y1="${y + 4}" x2="${px}" y2="80" stroke="#6639ba" stroke-dasharray="3 2"/><text x="${px}" y="${y}">${esc(e.label)}</text></g>`,
+        `<g class="mark ${e.kind}"><line x1="${px}" y1="${y + 4}" x2="${px}" y2="80" stroke="#6639ba" stroke-width="2" stroke-dasharray="3 2" shape-rendering="crispEdges"/><text x="${px}" y="${y}">${esc(e.label)}</text></g>`,
       );
     }
   }

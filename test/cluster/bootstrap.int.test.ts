@@ -9,6 +9,7 @@ import { lockHosts } from '../../src/session/host-lock.js';
 import type { CliResult } from '../support/cli.js';
 import { sandboxTarget, useSandbox } from '../support/sandbox-fixture.js';
 import { sshCli } from '../support/ssh-cli.js';
+import { drillsCases } from './drills.cases.js';
 import { galeraJoinFailureCases } from './galera-join-failure.cases.js';
 import { galeraOutageCases } from './galera-outage.cases.js';
 import { galeraRestartCases } from './galera-restart.cases.js';
@@ -327,6 +328,7 @@ describe('hakit bootstrap on a fresh sandbox', () => {
   galeraRestartCases(cluster);
   timeSyncCases(cluster);
   galeraJoinFailureCases(cluster);
+  drillsCases(cluster);
 
   it('no secret appears in anything hakit printed', async () => {
     const sb = sandbox();
