@@ -54,3 +54,32 @@ export function parseFenceHistory(text: string): FenceEvent[] {
   walk(root);
   return out;
 }
+
+/**
+ * The fencing a member's controller logged since `sinceMs` (`Peer X was terminated (reboot) by Y on behalf of …:
+ * OK`), from its journal with microsecond timestamps. Pacemaker's in-memory fencing history can lose an entry
+ * when the fenced node rejoins within seconds (seen in the sandbox); the journal of a survivor keeps it.
+ */
+export function fenceJournalCommand(sinceMs: number): string {
+  return `journalctl -u pacemaker --since @${Math.floor(sinceMs / 1000)} -o short-unix --no-pager 2>/dev/null | grep -E 'Peer [^ ]+ was terminated \\(' || true`;
+}
+
+export function parseFenceJournal(text: string): FenceEvent[] {
+  const out: FenceEvent[] = [];
+  for (const line of text.split('\n')) {
+    const m =
+      /^(\d+\.\d+)\s+\S+\s+pacemaker-controld\[\d+\]:\s+\S+\s+Peer (\S+) was terminated \((\w+)\) by (\S+) on behalf of \S+: (.+)$/.exec(
+        line.trim(),
+      );
+    if (!m) continue;
+    out.push({
+      target: m[2] as string,
+      action: m[3] as string,
+      status: m[5] === 'OK' ? 'success' : (m[5] as string),
+      delegate: m[4] as string,
+      completedAt: Math.round(Number(m[1]) * 1000),
+      key: `journal ${m[1]} ${m[2]}`,
+    });
+  }
+  return out;
+}

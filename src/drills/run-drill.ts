@@ -4,7 +4,13 @@ import type { HakitEvent, VerifyCheckResult, VerifyMeasurement } from '../events
 import type { DrillResult, TimelineEvent } from '../verify/report.js';
 import type { DrillSpec, Observed } from './catalog.js';
 import type { FaultBackend, HostExec } from './fault.js';
-import { FENCE_HISTORY_COMMAND, type FenceEvent, parseFenceHistory } from './fencing.js';
+import {
+  FENCE_HISTORY_COMMAND,
+  type FenceEvent,
+  fenceJournalCommand,
+  parseFenceHistory,
+  parseFenceJournal,
+} from './fencing.js';
 import { longestWriteGap, lostWrites, maxHolders, outageOf } from './measure.js';
 import { holdsAddress, startHolderSampler, startTcpProbe, startWriter } from './probes.js';
 import type { SqlSession } from './sql.js';
@@ -46,6 +52,9 @@ export interface DrillOutcome {
   healthy: boolean;
   interrupted: boolean;
 }
+
+/** Health reads retried before a drill is refused. */
+const PRECONDITION_RETRIES = 4;
 
 const failing = (rs: VerifyCheckResult[]) => rs.filter((r) => r.status === 'fail');
 const s3 = (ms: number) => Math.round(ms) / 1000;
@@ -113,8 +122,13 @@ export async function runDrill(spec: DrillSpec, o: DrillRunOptions): Promise<Dri
     throw new DrillRefusedError(
       `drill ${spec.id} needs Galera behind the VIP; this cluster has none. Nothing was injected.`,
     );
-  const before = await o.health();
-  const bad = failing(before);
+  // A read that fails once is retried (bounded): corosync's tools sometimes answer "Cannot initialise CFG
+  // service" to one of several reads at once; a cluster that stays unhealthy is refused.
+  let bad = failing(await o.health());
+  for (let i = 0; i < PRECONDITION_RETRIES && bad.length; i++) {
+    if (await nap(o.healthPollMs ?? 2000, o.signal)) break;
+    bad = failing(await o.health());
+  }
   if (bad.length)
     throw new DrillRefusedError(
       `drill ${spec.id} refused: the cluster is not healthy, nothing was injected:\n${bad.map((r) => `  ${r.id}: ${r.message.split('\n')[0]}`).join('\n')}`,
@@ -153,10 +167,27 @@ export async function runDrill(spec: DrillSpec, o: DrillRunOptions): Promise<Dri
   const baseline = new Set((await fenceHistory(o.exec, others))?.map((f) => f.key) ?? []);
   const fences: FenceEvent[] = [];
   const fenceSeenAt = new Map<string, number>();
+  // Fencing seen two ways: Pacemaker's fencing history (new entries), and the controllers' journals on the other
+  // members since the fault (one entry per fencing; the journal keeps what the history may lose).
   const pollFences = async () => {
-    const h = await fenceHistory(o.exec, others);
-    for (const f of h ?? [])
-      if (!baseline.has(f.key) && !fences.some((x) => x.key === f.key) && f.status === 'success') {
+    const [h, journals] = await Promise.all([
+      fenceHistory(o.exec, others),
+      Promise.all(
+        others.map((n) => o.exec(n, fenceJournalCommand(injectedAt - 2000), { timeoutMs: 10_000 })),
+      ),
+    ]);
+    const fromJournal = journals.flatMap((r) => (r.exitCode === 0 ? parseFenceJournal(r.stdout) : []));
+    const seen = (f: FenceEvent) =>
+      fences.some(
+        (x) =>
+          x.key === f.key ||
+          (x.target === f.target &&
+            x.completedAt !== null &&
+            f.completedAt !== null &&
+            Math.abs(x.completedAt - f.completedAt) < 2000),
+      );
+    for (const f of [...fromJournal.filter((f) => (f.completedAt ?? 0) >= injectedAt - 1000), ...(h ?? [])])
+      if (!baseline.has(f.key) && f.status === 'success' && !seen(f)) {
         fences.push(f);
         fenceSeenAt.set(f.key, Date.now());
       }

@@ -40,6 +40,14 @@ class NodeContainer extends GenericContainer {
  */
 export const NODE_SYSCTLS = { 'net.ipv4.ip_nonlocal_bind': '1' };
 
+/**
+ * /dev/shm of a node. Docker's default (64 MiB) is too small for a cluster node: corosync and Pacemaker keep a
+ * libqb shared-memory ring per IPC connection, and with the daemons' own connections (33–48 MiB used on a
+ * bootstrapped node) a few tools at once (what `hakit verify` reads) got "Could not initialize corosync cmap API
+ * error 15" (CS_ERR_NO_SPACE) or "Cannot initialise CFG service". A real host's /dev/shm is half its RAM.
+ */
+export const NODE_SHM_BYTES = 512 * 1024 * 1024;
+
 /** Creates and starts one sandbox node: systemd as PID 1, hostname = node name, labelled, fixed address. */
 export async function startNodeContainer(spec: NodeContainerSpec): Promise<string> {
   const started = await new NodeContainer(spec.image)
@@ -49,6 +57,7 @@ export async function startNodeContainer(spec: NodeContainerSpec): Promise<strin
     .withFixedAddress(spec.network, spec.address, [spec.node])
     .withAddedCapabilities(...NODE_CAPABILITIES)
     .withSysctls(NODE_SYSCTLS)
+    .withSharedMemorySize(NODE_SHM_BYTES)
     .withTmpFs({ '/run': 'rw,nosuid,nodev,mode=755', '/run/lock': 'rw,nosuid,nodev,noexec,mode=1777' })
     .withBindMounts([{ source: '/sys/fs/cgroup', target: '/sys/fs/cgroup', mode: 'ro' }])
     .withEnvironment({ container: 'docker' })

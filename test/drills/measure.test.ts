@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFenceHistory } from '../../src/drills/fencing.js';
+import { parseFenceHistory, parseFenceJournal } from '../../src/drills/fencing.js';
 import { longestWriteGap, lostWrites, maxHolders, outageOf } from '../../src/drills/measure.js';
 import { holdsAddress } from '../../src/drills/probes.js';
 import { clientOptions, parseSeqs, setupSql } from '../../src/drills/sql.js';
@@ -64,6 +64,18 @@ describe('drill measurements', () => {
       delegate: 'node1',
     });
     expect(events[0]?.completedAt).toBe(Date.parse('2026-12-02T19:11:51Z'));
+  });
+
+  it('fencing from a survivor journal (captured on the sandbox): target, delegate, microsecond completion', () => {
+    const text = [
+      '1796294470.233680 node2 pacemaker-controld[2933]:  notice: Peer node3 was terminated (reboot) by node1 on behalf of pacemaker-controld.2933@node2: OK',
+      '1796294504.965906 node2 pacemaker-controld[2933]:  notice: Peer node1 was terminated (reboot) by node3 on behalf of pacemaker-controld.2933@node2: OK',
+      '1796294504.965999 node2 pacemaker-fenced[2929]:  notice: Operation reboot of node1 by node3: OK',
+    ].join('\n');
+    expect(parseFenceJournal(text).map((f) => [f.target, f.delegate, f.status, f.completedAt])).toEqual([
+      ['node3', 'node1', 'success', 1796294470234],
+      ['node1', 'node3', 'success', 1796294504966],
+    ]);
   });
 
   it('the SQL password goes to the server on stdin and to the client in an options file, quoted', () => {
