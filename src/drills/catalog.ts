@@ -110,9 +110,16 @@ const other = (c: PlanContext, not: string) => {
 function restartStack(c: PlanContext, node: string): () => Promise<void> {
   return async () => {
     await c.backend.ensureUp(node);
-    const r = await c.exec(node, 'systemctl start corosync pacemaker', { timeoutMs: 180_000 });
-    if (r.exitCode !== 0)
-      throw new Error(`${node}: systemctl start corosync pacemaker failed: ${r.stderr.trim().slice(0, 300)}`);
+    // A connection opened before the node went down may answer nothing: a failed attempt reconnects.
+    let why = '';
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const r = await c.exec(node, 'systemctl start corosync pacemaker', { timeoutMs: 180_000 });
+      if (r.exitCode === 0) return;
+      why = r.stderr.trim().slice(0, 300);
+      if (!r.unreachable && r.exitCode !== null) break;
+      await new Promise((res) => setTimeout(res, 2000));
+    }
+    throw new Error(`${node}: systemctl start corosync pacemaker failed: ${why}`);
   };
 }
 
