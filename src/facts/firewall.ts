@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ParseProblem } from './errors.js';
-import { lines, splitOnce } from './lines.js';
+import { lines } from './lines.js';
+import { parseSections } from './sections.js';
 import type { Fact } from './types.js';
 
 const firewalldLists = z.object({
@@ -100,30 +101,14 @@ export const firewallFact: Fact<FirewallInfo> = {
     const ls = lines(stdout);
     if (ls[0] !== 'firewall') throw new ParseProblem('missing header line');
     const kv = new Map<string, string>();
-    const body: Partial<Record<Section, string[]>> = {};
-    let open: Section | undefined;
-    for (const l of ls.slice(1)) {
-      if (open) {
-        const rc = /^@rc=(\d+)$/.exec(l);
-        if (!rc) {
-          (body[open] as string[]).push(l);
-          continue;
-        }
-        if (rc[1] !== '0') throw new ParseProblem(`${open.replace(/_/g, ' ')} failed (exit ${rc[1]})`);
-        open = undefined;
-        continue;
-      }
-      const s = l.startsWith('@') ? (l.slice(1) as Section) : undefined;
-      if (s && SECTIONS.includes(s) && !body[s]) {
-        open = s;
-        body[s] = [];
-        continue;
-      }
-      const [k, v] = splitOnce(l, '=');
-      if (!KEYS.includes(k) || kv.has(k)) throw new ParseProblem(`unexpected line "${l.slice(0, 40)}"`);
-      kv.set(k, v);
-    }
-    if (open) throw new ParseProblem(`the ${open.replace(/_/g, ' ')} output is cut short`);
+    const body = parseSections(ls.slice(1), SECTIONS, {
+      failed: (open, rc) => `${open.replace(/_/g, ' ')} failed (exit ${rc})`,
+      cutShort: (open) => `the ${open.replace(/_/g, ' ')} output is cut short`,
+      keyLine: (k, v, l) => {
+        if (!KEYS.includes(k) || kv.has(k)) throw new ParseProblem(`unexpected line "${l.slice(0, 40)}"`);
+        kv.set(k, v);
+      },
+    });
     let ufw: FirewallInfo['ufw'] = null;
     if (kv.get('ufw') === 'yes') {
       const status = (body.ufw_status ?? [])[0] ?? '';

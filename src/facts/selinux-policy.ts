@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ParseProblem } from './errors.js';
-import { lines, splitOnce } from './lines.js';
+import { lines } from './lines.js';
+import { parseSections } from './sections.js';
 import type { Fact } from './types.js';
 
 const portEntry = z.object({
@@ -106,31 +107,15 @@ export const selinuxPolicyFact: Fact<SelinuxPolicy> = {
     const ls = lines(stdout);
     if (ls[0] !== 'selinux_policy') throw new ParseProblem('missing header line');
     const kv = new Map<string, string>();
-    const body: Partial<Record<Section, string[]>> = {};
-    let open: Section | undefined;
-    for (const l of ls.slice(1)) {
-      if (open) {
-        const rc = /^@rc=(\d+)$/.exec(l);
-        if (!rc) {
-          (body[open] as string[]).push(l);
-          continue;
-        }
-        if (rc[1] !== '0') throw new ParseProblem(`\`${WHAT[open]}\` failed (exit ${rc[1]})`);
-        open = undefined;
-        continue;
-      }
-      const s = l.startsWith('@') ? (l.slice(1) as Section) : undefined;
-      if (s && SECTIONS.includes(s) && !body[s]) {
-        open = s;
-        body[s] = [];
-        continue;
-      }
-      const [k, v] = splitOnce(l, '=');
-      if (!['semanage', 'enabled'].includes(k) || kv.has(k) || !['yes', 'no'].includes(v))
-        throw new ParseProblem(`unexpected line "${l.slice(0, 40)}"`);
-      kv.set(k, v);
-    }
-    if (open) throw new ParseProblem(`the output of \`${WHAT[open]}\` is cut short`);
+    const body = parseSections(ls.slice(1), SECTIONS, {
+      failed: (open, rc) => `\`${WHAT[open]}\` failed (exit ${rc})`,
+      cutShort: (open) => `the output of \`${WHAT[open]}\` is cut short`,
+      keyLine: (k, v, l) => {
+        if (!['semanage', 'enabled'].includes(k) || kv.has(k) || !['yes', 'no'].includes(v))
+          throw new ParseProblem(`unexpected line "${l.slice(0, 40)}"`);
+        kv.set(k, v);
+      },
+    });
     if (!kv.has('semanage') || !kv.has('enabled'))
       throw new ParseProblem('missing semanage= or enabled= line');
     const enabled = kv.get('enabled') === 'yes';
