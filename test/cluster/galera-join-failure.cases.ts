@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { expect, it } from 'vitest';
-import type { SharedCluster } from './shared-cluster.js';
+import { runEvents, type SharedCluster } from './shared-cluster.js';
 
 /**
  * A member that fails to join (issue #10, Bad input and faults), on the shared cluster: node3 must take a full
@@ -69,14 +69,7 @@ export function galeraJoinFailureCases(c: SharedCluster): void {
       const pids = { node1: await mainPid('node1'), node2: await mainPid('node2') };
       const r = await c.bootstrap(c.baseInventory());
       expect(r.code, c.explain(r)).not.toBe(0);
-      const failed = r.stdout
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map(
-          (l) =>
-            JSON.parse(l) as { type: string; host?: string; status?: string; error?: { stderr?: string } },
-        )
-        .filter((e) => e.type === 'task.host' && e.status === 'failed');
+      const failed = runEvents(r).filter((e) => e.type === 'task.host' && e.status === 'failed');
       expect(
         failed.map((e) => e.host),
         c.explain(r),

@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { expect, it } from 'vitest';
 import type { CliResult } from '../support/cli.js';
-import type { SharedCluster } from './shared-cluster.js';
+import { runEvents, type SharedCluster } from './shared-cluster.js';
 
 /**
  * Galera after a full outage (issue #10), on the shared cluster: every acknowledged row survives, and the member
@@ -82,10 +82,7 @@ export function galeraOutageCases(c: SharedCluster): void {
 
   /** The member the bootstrap named to start the new Primary component (from the run's JSON events). */
   function bootstrapper(r: CliResult): string[] {
-    return r.stdout
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map((l) => JSON.parse(l) as { type: string; task?: string; host?: string; status?: string })
+    return runEvents(r)
       .filter((e) => e.type === 'task.host' && e.status === 'changed' && e.task?.startsWith('a new cluster'))
       .map((e) => e.host as string);
   }

@@ -1,6 +1,6 @@
 import { expect, it } from 'vitest';
 import { ensureBuilt, hakit } from '../support/cli.js';
-import type { SharedCluster } from './shared-cluster.js';
+import { runEvents, type SharedCluster } from './shared-cluster.js';
 import { startWriteLoop } from './sql-writer.js';
 
 /**
@@ -49,13 +49,7 @@ export function galeraRestartCases(c: SharedCluster): void {
     // Each member was restarted (a new main process), one at a time, in inventory order.
     const after = await started();
     for (const [i, n] of nodes.entries()) expect(after[i], `${n}: mariadb not restarted`).not.toBe(before[i]);
-    const events = r.stdout
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map(
-        (l) =>
-          JSON.parse(l) as { type: string; at: number; host?: string; hosts?: string[]; status?: string },
-      );
+    const events = runEvents(r);
     const windows = nodes.map((n) => {
       const start = events.find((e) => e.type === 'task.start' && e.hosts?.length === 1 && e.hosts[0] === n);
       const end = events.find((e) => e.type === 'task.host' && e.host === n);

@@ -27,6 +27,28 @@ export interface SharedCluster {
   etcSums: (node: string) => Promise<string>;
 }
 
+/** One event line of a `--output json` run, with the fields the tests read. */
+export interface RunEvent {
+  type: string;
+  at: number;
+  task?: string;
+  host?: string;
+  hosts?: string[];
+  status?: string;
+  message?: string;
+  error?: { stderr?: string };
+  preview?: { text: string };
+  recap?: Record<string, { changed: number; failed: number }>;
+}
+
+/** The JSON event lines of a `--output json` run, in order. */
+export function runEvents(r: CliResult): RunEvent[] {
+  return r.stdout
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as RunEvent);
+}
+
 export function sharedCluster(sandbox: () => Sandbox): SharedCluster {
   const printed: string[] = [];
 
@@ -61,13 +83,7 @@ export function sharedCluster(sandbox: () => Sandbox): SharedCluster {
 
   /** The recap of a JSON-lines run: host → counts. */
   function recap(r: CliResult): Record<string, { changed: number; failed: number }> {
-    const end = r.stdout
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map(
-        (l) => JSON.parse(l) as { type: string; recap?: Record<string, { changed: number; failed: number }> },
-      )
-      .find((e) => e.type === 'run.end');
+    const end = runEvents(r).find((e) => e.type === 'run.end');
     if (!end?.recap) throw new Error(`no run.end event in:\n${r.stdout.slice(-3000)}`);
     return end.recap;
   }
@@ -95,13 +111,7 @@ export function sharedCluster(sandbox: () => Sandbox): SharedCluster {
 
   /** What a JSON-lines run changed on a host: one line per changed task, with its plan (for failure messages). */
   function changedTasks(r: CliResult, host: string): string {
-    return r.stdout
-      .split('\n')
-      .filter((l) => l.startsWith('{'))
-      .map(
-        (l) =>
-          JSON.parse(l) as { type: string; host?: string; status?: string; task?: string; message?: string },
-      )
+    return runEvents(r)
       .filter((e) => e.type === 'task.host' && e.host === host && e.status === 'changed')
       .map((e) => `${e.task}: ${(e.message ?? '').slice(0, 400)}`)
       .join('\n');

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { ensureBuilt, hakit } from '../support/cli.js';
-import type { SharedCluster } from './shared-cluster.js';
+import { runEvents, type SharedCluster } from './shared-cluster.js';
 
 /**
  * The time wait of `hakit bootstrap` (issue #12, item 3: `chrony_wait_sync`, playbooks/prepare.yaml) against a
@@ -43,14 +43,7 @@ export function timeSyncCases(c: SharedCluster): void {
       );
       c.printed.push(r.stdout, r.stderr);
       expect(r.code, c.explain(r)).toBe(4);
-      const failed = r.stdout
-        .split('\n')
-        .filter((l) => l.startsWith('{'))
-        .map(
-          (l) =>
-            JSON.parse(l) as { type: string; host?: string; status?: string; error?: { stderr?: string } },
-        )
-        .find((e) => e.type === 'task.host' && e.status === 'failed');
+      const failed = runEvents(r).find((e) => e.type === 'task.host' && e.status === 'failed');
       expect(failed?.host, c.explain(r)).toBe('node1');
       expect(failed?.error?.stderr).toMatch(
         /time not synchronised after 6 s \(leap status: Not synchronised/,
