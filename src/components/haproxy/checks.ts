@@ -41,6 +41,14 @@ export function haproxyChecks(inv: Inventory, f: Findings): void {
       if (sv.node) f.unknownNode(sv.node, [...p, 'node']);
       if (!sv.node && !sv.address) f.error(p, 'a server needs `node` or `address`');
     });
+    if (b.check.observe === 'layer7' && b.mode !== 'http')
+      f.error(
+        ['haproxy', 'backends', i, 'check', 'observe'],
+        'observe layer7 needs an http backend (mode: http)',
+      );
+    for (const k of ['error_limit', 'on_error'] as const)
+      if (b.check.observe === undefined && b.check[k] !== undefined)
+        f.warn(['haproxy', 'backends', i, 'check', k], `${k} does nothing without observe`);
     if (b.check.type === 'galera' && !inv.galera)
       f.error(['haproxy', 'backends', i, 'check', 'type'], 'galera check but no galera section');
   });

@@ -26,6 +26,29 @@ export const haproxyCheckSchema = s({
   inter: duration.default('2s').describe('Interval between checks.'),
   fall: z.number().int().min(1).default(3).describe('Failed checks before a server is down.'),
   rise: z.number().int().min(1).default(2).describe('Successful checks before a server is up.'),
+  fastinter: duration
+    .optional()
+    .describe(
+      "Interval between checks while a server's state is changing (after a failed check of an UP server): a dead server is marked DOWN after `fall` checks sooner than `inter` allows (HAProxy `fastinter`).",
+    ),
+  observe: z
+    .enum(['layer4', 'layer7'])
+    .optional()
+    .describe(
+      "Also watch the clients' traffic to each server (HAProxy `observe`): layer4 counts failed connections (`timeouts.connect` bounds how long a connection to a dead host takes to fail), layer7 HTTP errors (http backends only). What an error does is `on_error`, after `error_limit` consecutive ones.",
+    ),
+  error_limit: z
+    .number()
+    .int()
+    .min(1)
+    .optional()
+    .describe('Consecutive errors seen by `observe` before `on_error` applies (HAProxy: 10).'),
+  on_error: z
+    .enum(['fastinter', 'fail-check', 'sudden-death', 'mark-down'])
+    .optional()
+    .describe(
+      '`observe` errors (HAProxy: fail-check): fastinter (check sooner), fail-check (count as a failed check), sudden-death (as if `fall` - 1 checks had failed), mark-down (DOWN at once; the checks bring the server back after `rise` successes).',
+    ),
   expect_status: z.number().int().min(100).max(599).default(200).describe('Expected HTTP status.'),
 }).describe('Server health checks.');
 

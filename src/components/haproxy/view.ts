@@ -65,6 +65,14 @@ export function haproxyView(inv: Inventory) {
         `inter ${haproxyTime(ck.inter)}`,
         `fall ${ck.fall}`,
         `rise ${ck.rise}`,
+        ...(ck.fastinter !== undefined ? [`fastinter ${haproxyTime(ck.fastinter)}`] : []),
+        ...(ck.observe
+          ? [
+              `observe ${ck.observe}`,
+              ...(ck.error_limit !== undefined ? [`error-limit ${ck.error_limit}`] : []),
+              ...(ck.on_error !== undefined ? [`on-error ${ck.on_error}`] : []),
+            ]
+          : []),
         // Galera (one writer at a time): a node marked DOWN (not Synced, draining for a restart, crashed) has its
         // client sessions cut at once, so clients reconnect to the next server instead of hanging on it.
         ...(ck.type === 'galera' ? ['on-marked-down shutdown-sessions'] : []),

@@ -39,4 +39,23 @@ describe('haproxy checks', () => {
       'warning haproxy: haproxy is configured but no node has the haproxy role',
     ]);
   });
+
+  it('rejects observe layer7 on a tcp backend and warns about error settings without observe', () => {
+    const inv = inventory({
+      nodes,
+      haproxy: {
+        frontends: [front],
+        backends: [
+          { ...app, check: { observe: 'layer7', on_error: 'mark-down' } },
+          { ...app, name: 'b2', check: { error_limit: 1, on_error: 'mark-down' } },
+          { ...app, name: 'b3', check: { observe: 'layer4', error_limit: 1, on_error: 'mark-down' } },
+        ],
+      },
+    });
+    expect(findings(haproxyChecks, inv)).toEqual([
+      'error haproxy.backends.0.check.observe: observe layer7 needs an http backend (mode: http)',
+      'warning haproxy.backends.1.check.error_limit: error_limit does nothing without observe',
+      'warning haproxy.backends.1.check.on_error: on_error does nothing without observe',
+    ]);
+  });
 });
