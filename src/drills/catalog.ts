@@ -1,3 +1,4 @@
+import type { DrillId } from '../components/verify/schema.js';
 import { shq } from '../shell/posix.js';
 import type { Fault, FaultBackend, HostExec } from './fault.js';
 import type { FenceEvent } from './fencing.js';
@@ -33,7 +34,7 @@ export interface PlanContext {
 }
 
 export interface DrillSpec {
-  id: string;
+  id: DrillId;
   title: string;
   /** Needs Galera behind the VIP (refused on a cluster without it). */
   needsGalera: boolean;

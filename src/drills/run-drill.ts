@@ -1,4 +1,4 @@
-import type { VerifySettings } from '../components/verify/schema.js';
+import { drillThresholds, type VerifySettings } from '../components/verify/schema.js';
 import { HakitError } from '../errors/index.js';
 import type { HakitEvent, VerifyCheckResult, VerifyMeasurement } from '../events/types.js';
 import type { DrillResult, TimelineEvent } from '../verify/report.js';
@@ -312,6 +312,7 @@ export async function runDrill(spec: DrillSpec, o: DrillRunOptions): Promise<Dri
       f.target,
       f.completedAt ?? fenceSeenAt.get(f.key) ?? ended,
     );
+  const limits = drillThresholds(o.settings, spec.id);
   const outage = outageOf(probes);
   const m: VerifyMeasurement[] = [
     { name: 'outage', value: s3(outage.outageMs), unit: 's' },
@@ -342,16 +343,16 @@ export async function runDrill(spec: DrillSpec, o: DrillRunOptions): Promise<Dri
     for (const [host, n] of Object.entries(lost.missingOn))
       m.push({ name: 'writes_missing', value: n, host });
     problems.push(...back.errors);
-    if (lost.lost.length > o.settings.max_lost_writes)
+    if (lost.lost.length > limits.max_lost_writes)
       problems.push(
-        `${lost.lost.length} acknowledged writes lost (max ${o.settings.max_lost_writes}): rows ${lost.lost.slice(0, 10).join(', ')}${lost.lost.length > 10 ? ', …' : ''}`,
+        `${lost.lost.length} acknowledged writes lost (max ${limits.max_lost_writes}): rows ${lost.lost.slice(0, 10).join(', ')}${lost.lost.length > 10 ? ', …' : ''}`,
       );
-    if (gap / 1000 > o.settings.max_write_gap_s)
-      problems.push(`longest write gap ${s3(gap)} s (max ${o.settings.max_write_gap_s} s)`);
+    if (gap / 1000 > limits.max_write_gap_s)
+      problems.push(`longest write gap ${s3(gap)} s (max ${limits.max_write_gap_s} s)`);
     if (lost.acked === 0) problems.push('no write was acknowledged during the drill');
   }
-  if (outage.outageMs / 1000 > o.settings.max_outage_s)
-    problems.push(`client-observed outage ${s3(outage.outageMs)} s (max ${o.settings.max_outage_s} s)`);
+  if (outage.outageMs / 1000 > limits.max_outage_s)
+    problems.push(`client-observed outage ${s3(outage.outageMs)} s (max ${limits.max_outage_s} s)`);
   if (vipMax > 1) problems.push(`the VIP was on ${vipMax} nodes at once (never more than one)`);
   if (spec.mustFence && injected && !fences.some((f) => f.target === plan.target))
     problems.push(`${plan.target} was not fenced`);
@@ -380,6 +381,10 @@ export async function runDrill(spec: DrillSpec, o: DrillRunOptions): Promise<Dri
       vip_holder_before: holder,
       fault: plan.fault.describe(),
       backend: o.backend.kind,
+      max_outage_s: String(limits.max_outage_s),
+      ...(writer && o.sql
+        ? { max_write_gap_s: String(limits.max_write_gap_s), max_lost_writes: String(limits.max_lost_writes) }
+        : {}),
       ...(error ? { error: mask(error) } : {}),
     },
     timeline: timeline.sort((a, b) => a.atMs - b.atMs),

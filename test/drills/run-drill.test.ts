@@ -60,13 +60,14 @@ const settings = {
   max_outage_s: 60,
   max_write_gap_s: 3,
   max_lost_writes: 0,
+  drills: {},
   recovery_timeout_s: 60,
   healthy_timeout_s: 60,
 };
 
 function spec(calls: string[], onInject?: () => void): DrillSpec {
   return {
-    id: 'listener',
+    id: 'standby', // any catalog name: the thresholds of `verify.drills.<name>` apply to it
     title: 'the listener goes away',
     needsGalera: false,
     mustFence: false,
@@ -129,6 +130,32 @@ describe('runDrill (real client probe against a loopback listener)', () => {
     expect(
       events.filter((e) => e.type === 'verify.drill.step').map((e) => (e as { step: string }).step),
     ).toEqual(['start', 'inject', 'recovered', 'heal', 'healthy']);
+  }, 60_000);
+
+  it("a drill's own entry under verify.drills replaces the section's thresholds, and the report names them", async () => {
+    await listen();
+    const s = spec([], () => {
+      const wait = setInterval(() => {
+        void listen().then(() => clearInterval(wait));
+      }, 500);
+    });
+    const r = await runDrill(s, {
+      targets: targets(),
+      exec,
+      backend,
+      health: async () => pass,
+      sql: null,
+      settings: { ...settings, drills: { standby: { max_outage_s: 0.01 }, move: { max_outage_s: 120 } } },
+      destructive: false,
+      signal: new AbortController().signal,
+      emit: () => {},
+      runId: 't',
+      pollMs: 50,
+      healthPollMs: 50,
+    });
+    expect(r.result.status).toBe('fail');
+    expect(r.result.message).toMatch(/^client-observed outage \d+\.\d+ s \(max 0\.01 s\)/);
+    expect(r.result.properties.max_outage_s).toBe('0.01');
   }, 60_000);
 
   it('Ctrl-C (the signal aborting) during the drill heals the fault before returning', async () => {
