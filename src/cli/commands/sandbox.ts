@@ -112,6 +112,29 @@ export function registerSandbox(program: Command): void {
     });
 
   sandbox
+    .command('start')
+    .description(
+      'Power on stopped nodes (a node fencing powered off, a crashed one) and wait until sshd answers; running nodes are left alone',
+    )
+    .argument('[nodes...]', 'node names (default: every node)')
+    .option('--name <name>', 'sandbox name', DEFAULT_SANDBOX)
+    .action(async (nodes: string[], o: { name: string }) => {
+      const api = await sandboxApi();
+      const sb = await api.loadSandbox(o.name);
+      if (!sb) throw new InputError(`sandbox '${o.name}' is not up (hakit sandbox up)`);
+      const unknown = nodes.filter((x) => !sb.nodes.some((n) => n.name === x));
+      if (unknown.length)
+        throw new InputError(
+          `sandbox '${o.name}' has no node ${unknown.map((x) => `'${x}'`).join(', ')} (nodes: ${sb.nodes.map((x) => x.name).join(', ')})`,
+        );
+      for (const node of nodes.length ? nodes : sb.nodes.map((n) => n.name)) {
+        const was = await api.nodeRunning(sb, node);
+        await api.startNode(sb, node);
+        process.stdout.write(`${node}: ${was ? 'already running' : 'started, sshd answers'}\n`);
+      }
+    });
+
+  sandbox
     .command('ssh')
     .description('Open an interactive shell on a node (ssh with the sandbox key and known_hosts)')
     .argument('<node>', 'node name, e.g. node1')
