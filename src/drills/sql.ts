@@ -80,7 +80,7 @@ export async function openSql(exec: HostExec, t: SqlTarget): Promise<SqlSession>
       const r = await runMariadbClient(
         [
           `--defaults-extra-file=${file}`,
-          '--connect-timeout=2',
+          '--connect-timeout=1', // a new attempt each second while the VIP or the server does not answer
           '-N',
           '-B',
           DRILL_DB,
