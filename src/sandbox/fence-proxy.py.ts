@@ -5,7 +5,7 @@
  *   GET  /v*\/containers/json            → the list, filtered to this sandbox's nodes
  *   GET  /v*\/containers/<node>/json     → inspect
  *   POST /v*\/containers/<node>/start    → start
- *   POST /v*\/containers/<node>/kill     → SIGKILL
+ *   POST /v*\/containers/<node>/kill     → SIGKILL, answered once the container has stopped (a power switch)
  *   POST /v*\/containers/<node>/restart  → SIGKILL, then start (a hard reset, not a clean reboot)
  * Anything else: 403. A container that is not a node of this sandbox: 404.
  */
@@ -52,6 +52,16 @@ def node_info(plug):
     return None
 
 
+def wait_stopped(cid):
+    # Like a power switch: answer once the node is off. fence_docker reads the state right after its kill and
+    # otherwise sleeps a whole second when the container is still being torn down (bounded: 10 s).
+    for _ in range(200):
+        s, b = docker("GET", "/containers/%s/json" % cid)
+        if s == 200 and not json.loads(b)["State"]["Running"]:
+            return
+        time.sleep(0.05)
+
+
 class Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     timeout = 15
@@ -96,14 +106,12 @@ class Handler(BaseHTTPRequestHandler):
             status, body = docker("POST", "/containers/%s/start" % cid)
         elif action == "kill":
             status, body = docker("POST", "/containers/%s/kill?signal=KILL" % cid)
+            if status in (204, 304):
+                wait_stopped(cid)
         else:
             if (info.get("State") or {}).get("Running"):
                 docker("POST", "/containers/%s/kill?signal=KILL" % cid)
-            for _ in range(100):
-                s, b = docker("GET", "/containers/%s/json" % cid)
-                if s == 200 and not json.loads(b)["State"]["Running"]:
-                    break
-                time.sleep(0.1)
+            wait_stopped(cid)
             status, body = docker("POST", "/containers/%s/start" % cid)
         return self.reply(204 if status in (204, 304) else status, b"" if status in (204, 304) else body)
 
