@@ -131,19 +131,18 @@ export function inventoryObject(
       cluster_name: sb.name === 'default' ? 'hakit_sandbox' : `hakit_${sb.name.replace(/-/g, '_')}`,
       sst: { method: 'rsync' },
       check_password: `file:${SECRET_FILES.clustercheck}`,
-      // A crashed member is evicted after ~1 s without a message instead of Galera's 5 s (writes wait for it).
+      // A silent member is evicted after 1.2 s instead of Galera's 5 s (writes wait for its eviction).
       provider_options: {
         'evs.keepalive_period': 'PT0.3S',
         'evs.inactive_check_period': 'PT0.3S',
-        'evs.suspect_timeout': 'PT1S',
-        'evs.inactive_timeout': 'PT2S',
-        'evs.install_timeout': 'PT2S',
+        'evs.suspect_timeout': 'PT1.2S',
       },
     },
     verify: {
       drills: {
         'crash-vip-holder': { max_write_gap_s: 5 },
-        partition: { max_write_gap_s: 5 },
+        'crash-galera-writer': { max_write_gap_s: 5 },
+        partition: { max_outage_s: 5, max_write_gap_s: 6 },
       },
     },
   };
