@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The main job on the sandbox: start real hosts as containers, check the inventory against the real
 # validators, bootstrap a fenced 3-node cluster over SSH, run it again to show that nothing changes, then show
-# the cluster and prove the VIP answers from this machine through HAProxy, with Galera behind it.
+# the cluster and prove the VIP answers from this machine through HAProxy, with Galera behind it, and end with
+# `hakit verify --drills all`: every failover drill, measured from a client on this machine, with its reports.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 hakit() { node bin/hakit.js "$@"; }
@@ -43,4 +44,11 @@ printf "CREATE USER IF NOT EXISTS 'demo'@'%%' IDENTIFIED BY '%s'; ALTER USER 'de
   hakit sandbox ssh node1 -- mariadb
 MYSQL_PWD="$pw" mariadb -h "$vip" -P 3307 -u demo --connect-timeout=10 -N -B -e \
   "SELECT CONCAT('SQL through ', '$vip', ':3307 answered by ', @@wsrep_node_name, ' in a Galera cluster of ', VARIABLE_VALUE, ' members') FROM information_schema.GLOBAL_STATUS WHERE VARIABLE_NAME = 'WSREP_CLUSTER_SIZE'"
+echo "== hakit verify: health checks, then every failover drill with a client probe and numbered SQL writes"
+# The sandbox's generated inventory (beside its state) lets the drills break nodes through Docker (kill, network
+# disconnect) and start them again; inventories/sandbox.yaml would use SSH (systemctl kill, nft) like real hosts.
+report=.hakit/demo-report
+rm -rf "$report"
+hakit verify -i .hakit/sandbox/default/inventory.yaml --drills all --report-dir "$report" --output plain
+echo "== the drill report: $(pwd)/$report/report.html (also report.json and junit.xml there)"
 echo "== the sandbox keeps running; remove it with: npx hakit sandbox down"
