@@ -4,6 +4,7 @@
  *
  *   npm run bench -- [--sizes 3,30] [--reps 5] [--down]
  *   npm run bench -- --workload b1 [--reps 5] [--down]     (B1, cluster bootstrap: see bench/b1/bench.ts)
+ *   npm run bench -- --workload d1 [--reps 5] [--down]     (D1, failover drills: see bench/d1/bench.ts)
  *
  * Per size: a sandbox `bench<N>` (reused when it is up, else created; `--down` removes the ones it created),
  * the prerequisite unit installed, then per repetition and tool (order alternating): reset the hosts (untimed),
@@ -17,6 +18,7 @@ import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { loadSandbox, type Sandbox, sandboxDown, sandboxStatus, sandboxUp } from '../src/sandbox/index.js';
 import { runB1 } from './b1/bench.js';
+import { runD1 } from './d1/bench.js';
 import {
   childrenCpuMs,
   diffSnapshots,
@@ -40,7 +42,7 @@ import {
 } from './tools.js';
 
 interface Options {
-  workload: 'w1' | 'b1';
+  workload: 'w1' | 'b1' | 'd1';
   sizes: number[];
   reps: number;
   down: boolean;
@@ -100,11 +102,12 @@ function parseArgs(argv: string[]): Options {
     else if (a === '--down') o.down = true;
     else if (a === '--workload') {
       const w = next();
-      if (w !== 'w1' && w !== 'b1') throw new Error('--workload: w1 or b1');
+      if (w !== 'w1' && w !== 'b1' && w !== 'd1') throw new Error('--workload: w1, b1 or d1');
       o.workload = w;
-    } else throw new Error(`unknown option ${a} (known: --workload w1|b1 --sizes 3,30 --reps 5 --down)`);
+    } else throw new Error(`unknown option ${a} (known: --workload w1|b1|d1 --sizes 3,30 --reps 5 --down)`);
   }
-  if (o.workload === 'b1' && sizesGiven) throw new Error('--sizes: B1 always runs on 3 nodes');
+  if (o.workload !== 'w1' && sizesGiven)
+    throw new Error(`--sizes: ${o.workload.toUpperCase()} always runs on 3 nodes`);
   if (o.sizes.some((n) => !Number.isInteger(n) || n < 1 || n > 30))
     throw new Error('--sizes: counts from 1 to 30');
   if (!Number.isInteger(o.reps) || o.reps < 1) throw new Error('--reps: a positive integer');
@@ -336,6 +339,7 @@ function machine() {
 async function main(): Promise<number> {
   const o = parseArgs(process.argv.slice(2));
   if (o.workload === 'b1') return runB1({ reps: o.reps, down: o.down }, benchCommand());
+  if (o.workload === 'd1') return runD1({ reps: o.reps, down: o.down });
   const started = new Date();
   const loadBefore = loadavg();
   const results: SizeResult[] = [];
