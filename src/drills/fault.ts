@@ -38,8 +38,8 @@ export interface FaultBackend {
   /** Brings a node fenced or crashed back (when the fence device does not) and waits until it answers. */
   ensureUp(node: string): Promise<void>;
   /**
-   * Reads `node` with a command, even while it is cut off when the backend can (sandbox: docker exec); null when
-   * it cannot be read.
+   * The node's IP addresses (who holds the VIP), even while it is cut off when the backend can (sandbox: read from
+   * outside the container); null when the node cannot be read.
    */
-  observe(node: string, command: string, timeoutMs: number): Promise<string | null>;
+  addresses(node: string, timeoutMs: number): Promise<string[] | null>;
 }

@@ -73,17 +73,15 @@ export function startWriter(
   return { writes, loop };
 }
 
-/** Reads a node's addresses; null when the node could not be read. */
-export type AddressReader = (node: string) => Promise<string | null>;
+/** Reads a node's IP addresses; null when the node could not be read. */
+export type AddressReader = (node: string) => Promise<string[] | null>;
 
-/** True when `ip -o addr show` output holds `ip` on some interface. */
-export function holdsAddress(ipAddrOutput: string, ip: string): boolean {
-  return ipAddrOutput
-    .split('\n')
-    .some((l) => new RegExp(`\\sinet6?\\s+${ip.replace(/\./g, '\\.')}/`).test(l));
+/** The addresses (IPv4 and IPv6, without prefix length) in `ip -o addr show` output. */
+export function addressesFromIpAddr(ipAddrOutput: string): string[] {
+  return [...ipAddrOutput.matchAll(/\sinet6?\s+([0-9A-Fa-f.:]+)\//g)].map((m) => m[1] as string);
 }
 
-/** Samples which nodes hold the VIP (`ip -o addr show` on each, in parallel) every `intervalMs`. */
+/** Samples which nodes hold the VIP (each node's addresses, read in parallel) every `intervalMs`. */
 export function startHolderSampler(
   nodes: string[],
   vip: string,
@@ -102,7 +100,7 @@ export function startHolderSampler(
       const outs = await Promise.all(nodes.map(async (n) => [n, await read(n).catch(() => null)] as const));
       samples.push({
         at,
-        holders: outs.filter(([, out]) => out !== null && holdsAddress(out, vip)).map(([n]) => n),
+        holders: outs.filter(([, out]) => out?.includes(vip)).map(([n]) => n),
         unread: outs.filter(([, out]) => out === null).map(([n]) => n),
       });
     },

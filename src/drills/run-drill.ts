@@ -12,7 +12,7 @@ import {
   parseFenceJournal,
 } from './fencing.js';
 import { longestWriteGap, lostWrites, maxHolders, outageOf } from './measure.js';
-import { holdsAddress, startHolderSampler, startTcpProbe, startWriter } from './probes.js';
+import { startHolderSampler, startTcpProbe, startWriter } from './probes.js';
 import type { SqlSession } from './sql.js';
 import type { DrillTargets } from './targets.js';
 
@@ -78,11 +78,9 @@ function nap(ms: number, signal: AbortSignal): Promise<boolean> {
 /** Who holds the VIP now (every member read). */
 async function currentHolders(o: DrillRunOptions): Promise<string[]> {
   const outs = await Promise.all(
-    o.targets.members.map(
-      async (m) => [m.name, await o.backend.observe(m.name, 'ip -o addr show', 10_000)] as const,
-    ),
+    o.targets.members.map(async (m) => [m.name, await o.backend.addresses(m.name, 10_000)] as const),
   );
-  return outs.filter(([, out]) => out !== null && holdsAddress(out, o.targets.vip.ip)).map(([n]) => n);
+  return outs.filter(([, out]) => out?.includes(o.targets.vip.ip)).map(([n]) => n);
 }
 
 /** The fencing history as one of `nodes` sees it (the first that answers); null when none does. */
@@ -160,7 +158,7 @@ export async function runDrill(spec: DrillSpec, o: DrillRunOptions): Promise<Dri
   const sampler = startHolderSampler(
     o.targets.members.map((m) => m.name),
     o.targets.vip.ip,
-    (n) => o.backend.observe(n, 'ip -o addr show', 3000),
+    (n) => o.backend.addresses(n, 3000),
     { maxMs },
   );
   const others = o.targets.members.map((m) => m.name).filter((n) => n !== plan.target);

@@ -1,9 +1,8 @@
 import {
   crashNode,
-  execInNode,
   healNode,
   isolateNode,
-  nodeRunning,
+  nodeAddresses,
   type Sandbox,
   startNode,
 } from '../sandbox/index.js';
@@ -33,21 +32,13 @@ export function sandboxFaults(sb: Sandbox): FaultBackend {
       },
     }),
     ensureUp,
-    async observe(node, command, timeoutMs) {
+    async addresses(node, timeoutMs) {
       let timer: NodeJS.Timeout | undefined;
       const timeout = new Promise<null>((r) => {
         timer = setTimeout(() => r(null), timeoutMs);
       });
       try {
-        const r = await Promise.race([
-          (async () => {
-            if (!(await nodeRunning(sb, node))) return null;
-            const out = await execInNode(sb, node, command);
-            return out && out.exitCode === 0 ? out.stdout : null;
-          })().catch(() => null),
-          timeout,
-        ]);
-        return r;
+        return await Promise.race([nodeAddresses(sb, node).catch(() => null), timeout]);
       } finally {
         clearTimeout(timer);
       }

@@ -1,5 +1,6 @@
 import { shq } from '../shell/posix.js';
 import type { Fault, FaultBackend, HostExec } from './fault.js';
+import { addressesFromIpAddr } from './probes.js';
 
 /** The nft table a partition drill adds on a real host; deleting it is the whole way back. */
 export const PARTITION_TABLE = 'hakit_drill_partition';
@@ -94,9 +95,9 @@ export function sshFaults(exec: HostExec, o: { signal?: AbortSignal } = {}): Fau
       heal: () => run(node, unpartitionScript(), 'removing the partition'),
     }),
     ensureUp,
-    async observe(node, command, timeoutMs) {
-      const r = await exec(node, command, { timeoutMs });
-      return r.exitCode === 0 ? r.stdout : null;
+    async addresses(node, timeoutMs) {
+      const r = await exec(node, 'ip -o addr show', { timeoutMs });
+      return r.exitCode === 0 ? addressesFromIpAddr(r.stdout) : null;
     },
   };
 }

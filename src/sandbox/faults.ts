@@ -92,6 +92,41 @@ export async function execInNode(
   return dockerExec(c, ['sh', '-c', command]);
 }
 
+/**
+ * The IPv4 addresses local to a network namespace, from its `/proc/PID/net/fib_trie`: each `|-- ADDRESS` line
+ * followed by a `/32 host LOCAL` line.
+ */
+export function localAddressesFromFibTrie(fibTrie: string): string[] {
+  const out = new Set<string>();
+  let last: string | null = null;
+  for (const line of fibTrie.split('\n')) {
+    const leaf = /\|--\s+(\d+\.\d+\.\d+\.\d+)\s*$/.exec(line);
+    if (leaf) last = leaf[1] ?? null;
+    else if (last && /\/32 host LOCAL/.test(line)) out.add(last);
+  }
+  return [...out].sort();
+}
+
+/**
+ * The node's IPv4 addresses, read from outside the container — also while it is cut off its network: the
+ * kernel's view of the container's network namespace (`/proc/PID/net/fib_trie` of its init), with no process
+ * started in the container (a `docker exec` each time, as drills sample every few hundred milliseconds, loads a
+ * small machine enough to delay corosync itself). Falls back to `ip -o -4 addr show` through docker exec when
+ * /proc cannot be read (an engine on another machine). Null when the node does not run.
+ */
+export async function nodeAddresses(sb: Sandbox, node: string): Promise<string[] | null> {
+  const { c } = await container(sb, node);
+  const info = await c.inspect();
+  if (!info.State.Running || info.State.Paused || !info.State.Pid) return null;
+  try {
+    return localAddressesFromFibTrie(await readFile(`/proc/${info.State.Pid}/net/fib_trie`, 'utf8'));
+  } catch {
+    const r = await dockerExec(c, ['ip', '-o', '-4', 'addr', 'show']);
+    if (r.exitCode !== 0) return null;
+    return [...r.stdout.matchAll(/\sinet\s+(\d+\.\d+\.\d+\.\d+)\//g)].map((m) => m[1] as string);
+  }
+}
+
 /** Freezes every process of the node (cgroup freezer, `docker pause`): a hung host. */
 export async function freezeNode(sb: Sandbox, node: string): Promise<void> {
   const { c } = await container(sb, node);

@@ -5,6 +5,7 @@ export {
   freezeNode,
   healNode,
   isolateNode,
+  nodeAddresses,
   nodeRunning,
   restartNode,
   startNode,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseFenceHistory, parseFenceJournal } from '../../src/drills/fencing.js';
 import { longestWriteGap, lostWrites, maxHolders, outageOf } from '../../src/drills/measure.js';
-import { holdsAddress } from '../../src/drills/probes.js';
+import { addressesFromIpAddr } from '../../src/drills/probes.js';
 import { clientOptions, parseSeqs, setupSql } from '../../src/drills/sql.js';
 import { fixture } from '../verify/support.js';
 
@@ -43,8 +43,9 @@ describe('drill measurements', () => {
   it('VIP holders: the most in one sample, read from ip -o addr show', () => {
     const out =
       '2: eth0    inet 10.213.26.11/24 brd 10.213.26.255 scope global eth0\n2: eth0    inet 10.213.26.100/24 scope global secondary eth0\n';
-    expect(holdsAddress(out, '10.213.26.100')).toBe(true);
-    expect(holdsAddress(out, '10.213.26.10')).toBe(false);
+    expect(
+      addressesFromIpAddr(`${out}3: eth1    inet6 fd00::5/64 scope global \\       valid_lft forever\n`),
+    ).toEqual(['10.213.26.11', '10.213.26.100', 'fd00::5']);
     expect(
       maxHolders([
         { at: 1, holders: ['node1'], unread: [] },

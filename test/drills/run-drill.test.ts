@@ -46,8 +46,7 @@ const backend: FaultBackend = {
     throw new Error('not used');
   },
   ensureUp: async () => {},
-  observe: async (node) =>
-    node === 'n1' ? '1: lo    inet 127.0.0.1/8 scope host lo\n' : '1: lo    inet 127.0.0.2/8 scope host lo\n',
+  addresses: async (node) => (node === 'n1' ? ['127.0.0.1'] : ['127.0.0.2']),
 };
 const exec: HostExec = async () => ({
   exitCode: 0,

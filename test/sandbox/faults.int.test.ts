@@ -4,6 +4,7 @@ import {
   freezeNode,
   healNode,
   isolateNode,
+  nodeAddresses,
   restartNode,
   sandboxStatus,
   thawNode,
@@ -40,6 +41,23 @@ describe('fault API', () => {
       await sshCli(sb, 'node2', 'systemctl show -p ActiveEnterTimestampMonotonic multi-user.target')
     ).stdout;
     expect(after).not.toBe(before.split('\n').slice(1).join('\n'));
+  });
+
+  it('nodeAddresses reads a node from outside (an address added inside shows, a crashed node reads null)', async () => {
+    const sb = sandbox();
+    const own = sb.nodes[2]!.address;
+    const extra = own.replace(/\.\d+$/, '.250');
+    const add = await sshCli(sb, 'node3', `ip addr add ${extra}/24 dev eth0`);
+    expect(add.code, add.stderr).toBe(0);
+    try {
+      expect(await nodeAddresses(sb, 'node3')).toEqual(expect.arrayContaining([own, extra]));
+    } finally {
+      await sshCli(sb, 'node3', `ip addr del ${extra}/24 dev eth0`);
+    }
+    expect(await nodeAddresses(sb, 'node3')).not.toContain(extra);
+    await crashNode(sb, 'node3');
+    expect(await nodeAddresses(sb, 'node3')).toBeNull();
+    await restartNode(sb, 'node3');
   });
 
   it('freezeNode hangs every process of the node; thawNode lets it continue', async () => {
