@@ -4,7 +4,11 @@ import { recipeTag } from './recipe.js';
 /** Debian suite the sandbox hosts run. */
 export const SUITE = 'bookworm';
 
-/** Packages the host image adds to the debootstrap minbase. */
+/**
+ * Packages the host image adds to the debootstrap minbase. `nftables` (the `nft` tool, its service left disabled)
+ * is what `hakit verify`'s partition drill on real hosts needs: the shared-cluster test runs that drill over SSH
+ * against these nodes, and the drill installs nothing itself.
+ */
 export const HOST_PACKAGES = [
   'systemd',
   'systemd-sysv',
@@ -17,6 +21,7 @@ export const HOST_PACKAGES = [
   'sudo',
   'less',
   'ca-certificates',
+  'nftables',
 ];
 
 /** The cluster packages whose .debs the package-cache image holds (downloaded, not installed). */
