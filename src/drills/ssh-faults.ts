@@ -52,8 +52,11 @@ export function hardResetScript(): string {
 
 const BOOT_TIMEOUT_MS = 600_000;
 
-/** Faults on real hosts over SSH. A hard reset cannot be undone by hakit: it is destructive. */
-export function sshFaults(exec: HostExec, o: { signal?: AbortSignal } = {}): FaultBackend {
+/**
+ * Faults on real hosts over SSH. A hard reset cannot be undone by hakit: it is destructive. `retryMs`: the pause
+ * between two attempts to reach a host that does not answer (default 2 s).
+ */
+export function sshFaults(exec: HostExec, o: { signal?: AbortSignal; retryMs?: number } = {}): FaultBackend {
   async function run(host: string, script: string, what: string): Promise<void> {
     const r = await exec(host, script, { timeoutMs: 60_000 });
     if (r.exitCode !== 0)
@@ -67,7 +70,7 @@ export function sshFaults(exec: HostExec, o: { signal?: AbortSignal } = {}): Fau
       const r = await exec(node, 'true', { timeoutMs: 10_000 });
       if (r.exitCode === 0) return;
       if (o.signal?.aborted) break;
-      await new Promise((res) => setTimeout(res, 2000));
+      await new Promise((res) => setTimeout(res, o.retryMs ?? 2000));
     }
     throw new Error(`${node} did not answer over SSH within ${BOOT_TIMEOUT_MS / 1000} s`);
   }
@@ -92,7 +95,12 @@ export function sshFaults(exec: HostExec, o: { signal?: AbortSignal } = {}): Fau
           ),
           'the partition',
         ),
-      heal: () => run(node, unpartitionScript(), 'removing the partition'),
+      // Fenced while cut off, the host is off or booting (its operator or IPMI powers it on): the heal waits until
+      // SSH answers again (a failed attempt reconnects), then removes the table (gone anyway after a boot).
+      heal: async () => {
+        await ensureUp(node);
+        await run(node, unpartitionScript(), 'removing the partition');
+      },
     }),
     ensureUp,
     async addresses(node, timeoutMs) {

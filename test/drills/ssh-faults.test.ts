@@ -33,7 +33,32 @@ describe('SSH faults (real hosts)', () => {
     await p.heal(); // idempotent: the same script again
     expect(sent).toEqual([
       'n1: true',
+      'n1: true',
       'n1: nft delete table inet hakit_drill_partition 2>/dev/null || true',
+      'n1: true',
+      'n1: nft delete table inet hakit_drill_partition 2>/dev/null || true',
+    ]);
+  });
+
+  it('the partition heal of a host fenced while cut off (powered off, then on) waits until SSH answers again', async () => {
+    const sent: string[] = [];
+    let down = 3; // three attempts find it off (or its old connection dead), then it answers
+    const exec: HostExec = async (host, command) => {
+      sent.push(`${host}: ${command.split('\n')[0]}`);
+      if (down > 0) {
+        down--;
+        return { exitCode: null, unreachable: true, stdout: '', stderr: 'connect ECONNREFUSED' };
+      }
+      return { exitCode: 0, stdout: '', stderr: '' };
+    };
+    await sshFaults(exec, { retryMs: 1 })
+      .partition('n1', [{ name: 'n2', addresses: ['10.0.0.2'] }], 60_000)
+      .heal();
+    expect(sent).toEqual([
+      'n1: true',
+      'n1: true',
+      'n1: true',
+      'n1: true',
       'n1: nft delete table inet hakit_drill_partition 2>/dev/null || true',
     ]);
   });
