@@ -138,11 +138,14 @@ export function inventoryObject(
         'evs.suspect_timeout': 'PT1.2S',
       },
     },
+    // What this sandbox holds in every round (docs/benchmarks.md D1); #11's targets are judged over rounds by
+    // `npm run bench -- --workload d1`.
     verify: {
+      max_outage_s: 5,
       drills: {
-        'crash-vip-holder': { max_write_gap_s: 5 },
-        'crash-galera-writer': { max_write_gap_s: 5 },
-        partition: { max_outage_s: 5, max_write_gap_s: 6 },
+        'crash-vip-holder': { max_write_gap_s: 6.5 },
+        'crash-galera-writer': { max_write_gap_s: 6.5 },
+        partition: { max_outage_s: 6, max_write_gap_s: 7.5 },
       },
     },
   };
