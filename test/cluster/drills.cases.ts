@@ -107,6 +107,23 @@ export function drillsCases(c: SharedCluster): void {
   const value = (d: DrillResult, name: string, host?: string) =>
     d.measurements.find((m) => m.name === name && m.host === host)?.value;
 
+  /**
+   * The report of a `hakit verify --drills` run: exit 0 or 7 (a drill failed), every health check passed, the
+   * drills `ids` ran; `why` explains a failure.
+   */
+  function readReport(r: CliResult, dir: string, ids: string[]): { report: Report; why: string } {
+    c.printed.push(r.stdout, r.stderr);
+    const why = explainDrills(r);
+    expect([0, 7], why).toContain(r.code);
+    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
+    expect(
+      report.checks.filter((x) => x.status === 'fail'),
+      why,
+    ).toEqual([]);
+    expect(report.drills.map((d) => d.id)).toEqual(ids);
+    return { report, why };
+  }
+
   /** Waits (bounded) until `hakit verify` passes: the case before may have just restarted something. */
   async function healthy(o: { cleanup?: boolean } = {}): Promise<void> {
     let last = '';
@@ -132,15 +149,7 @@ export function drillsCases(c: SharedCluster): void {
         timeoutMs: 1_200_000,
       },
     );
-    c.printed.push(r.stdout, r.stderr);
-    const why = explainDrills(r);
-    expect([0, 7], why).toContain(r.code);
-    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
-    expect(
-      report.checks.filter((x) => x.status === 'fail'),
-      why,
-    ).toEqual([]);
-    expect(report.drills.map((d) => d.id)).toEqual([id]);
+    const { report, why } = readReport(r, dir, [id]);
     const d = report.drills[0] as DrillResult;
     // Only a missed speed threshold may fail it.
     expect(notThresholdMisses(d), why).toEqual([]);
@@ -271,15 +280,7 @@ export function drillsCases(c: SharedCluster): void {
     } finally {
       await operator.stop();
     }
-    c.printed.push(r.stdout, r.stderr);
-    const why = explainDrills(r);
-    expect([0, 7], why).toContain(r.code);
-    const report = JSON.parse(readFileSync(join(dir, 'report.json'), 'utf8')) as Report;
-    expect(
-      report.checks.filter((x) => x.status === 'fail'),
-      why,
-    ).toEqual([]);
-    expect(report.drills.map((d) => d.id)).toEqual(['kill-haproxy', 'partition']);
+    const { report, why } = readReport(r, dir, ['kill-haproxy', 'partition']);
     const [kill, part] = report.drills as [DrillResult, DrillResult];
     for (const d of [kill, part]) {
       expect(d.properties.backend, `${d.id} ran on the SSH backend`).toBe('ssh');

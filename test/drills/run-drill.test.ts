@@ -91,31 +91,39 @@ function spec(calls: string[], onInject?: () => void): DrillSpec {
   };
 }
 
+/** A drill whose "cluster" recovers by itself once the probe saw failures: the listener comes back. */
+async function selfRecoveringDrill(
+  calls: string[],
+  drillSettings: typeof settings,
+  emit: (e: HakitEvent) => void = () => {},
+) {
+  await listen();
+  const s = spec(calls, () => {
+    const wait = setInterval(() => {
+      void listen().then(() => clearInterval(wait));
+    }, 500);
+  });
+  return runDrill(s, {
+    targets: targets(),
+    exec,
+    backend,
+    health: async () => pass,
+    sql: null,
+    settings: drillSettings,
+    destructive: false,
+    signal: new AbortController().signal,
+    emit,
+    runId: 't',
+    pollMs: 50,
+    healthPollMs: 50,
+  });
+}
+
 describe('runDrill (real client probe against a loopback listener)', () => {
   it('measures the outage the client saw, heals, waits for health, reports the figures', async () => {
-    await listen();
     const calls: string[] = [];
     const events: HakitEvent[] = [];
-    // The "cluster" recovers by itself once the probe saw failures: the listener comes back.
-    const s = spec(calls, () => {
-      const wait = setInterval(() => {
-        void listen().then(() => clearInterval(wait));
-      }, 500);
-    });
-    const r = await runDrill(s, {
-      targets: targets(),
-      exec,
-      backend,
-      health: async () => pass,
-      sql: null,
-      settings,
-      destructive: false,
-      signal: new AbortController().signal,
-      emit: (e) => events.push(e),
-      runId: 't',
-      pollMs: 50,
-      healthPollMs: 50,
-    });
+    const r = await selfRecoveringDrill(calls, settings, (e) => events.push(e));
     expect(r.result.status, r.result.message).toBe('pass');
     expect(calls).toEqual(['inject', 'heal']);
     const m = Object.fromEntries(r.result.measurements.map((x) => [x.name, x.value]));
@@ -132,25 +140,9 @@ describe('runDrill (real client probe against a loopback listener)', () => {
   }, 60_000);
 
   it("a drill's own entry under verify.drills replaces the section's thresholds, and the report names them", async () => {
-    await listen();
-    const s = spec([], () => {
-      const wait = setInterval(() => {
-        void listen().then(() => clearInterval(wait));
-      }, 500);
-    });
-    const r = await runDrill(s, {
-      targets: targets(),
-      exec,
-      backend,
-      health: async () => pass,
-      sql: null,
-      settings: { ...settings, drills: { standby: { max_outage_s: 0.01 }, move: { max_outage_s: 120 } } },
-      destructive: false,
-      signal: new AbortController().signal,
-      emit: () => {},
-      runId: 't',
-      pollMs: 50,
-      healthPollMs: 50,
+    const r = await selfRecoveringDrill([], {
+      ...settings,
+      drills: { standby: { max_outage_s: 0.01 }, move: { max_outage_s: 120 } },
     });
     expect(r.result.status).toBe('fail');
     expect(r.result.message).toMatch(/^client-observed outage \d+\.\d+ s \(max 0\.01 s\)/);
