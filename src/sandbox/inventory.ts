@@ -146,6 +146,7 @@ export function inventoryObject(
         'crash-vip-holder': { max_write_gap_s: 6.5 },
         'crash-galera-writer': { max_write_gap_s: 6.5 },
         partition: { max_outage_s: 6, max_write_gap_s: 7.5 },
+        'kill-corosync': { max_write_gap_s: 6.5 },
       },
     },
   };
