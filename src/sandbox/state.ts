@@ -27,17 +27,7 @@ export async function loadSandbox(
   name: string = DEFAULT_SANDBOX,
   opts: { cwd?: string } = {},
 ): Promise<Sandbox | null> {
-  const dir = sandboxDir(checkSandboxName(name), opts.cwd);
-  let text: string;
-  try {
-    text = await readFile(sandboxPaths(dir).statePath, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw err;
-  }
-  const sb = JSON.parse(text) as Sandbox;
-  // The state dir may have moved with its checkout: paths follow the directory actually read.
-  return { ...sb, dir, ...pick(sandboxPaths(dir)) };
+  return loadSandboxAt(sandboxDir(checkSandboxName(name), opts.cwd));
 }
 
 function pick(p: ReturnType<typeof sandboxPaths>) {
@@ -54,5 +44,6 @@ export async function loadSandboxAt(dir: string): Promise<Sandbox | null> {
     throw err;
   }
   const sb = JSON.parse(text) as Sandbox;
+  // The state dir may have moved with its checkout: paths follow the directory actually read.
   return { ...sb, dir, ...pick(sandboxPaths(dir)) };
 }
